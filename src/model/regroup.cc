@@ -261,7 +261,6 @@ RegroupedBatch ScannedRequest::Regroup() const {
   }
   out.data.reserve(request_.size() + ntraces * 64);
   out.traces.reserve(ntraces);
-  std::vector<size_t> scope_sizes;
   for (size_t t = 0; t < ntraces; ++t) {
     TraceSlice slice;
     slice.id = trace_ids_[t];
@@ -269,51 +268,39 @@ RegroupedBatch ScannedRequest::Regroup() const {
     uint32_t begin = first[t];
     uint32_t end = first[t + 1];
     slice.span_count = end - begin;
-    // Walk runs of equal resource, and within them runs of equal scope.
+    // As Tempo rebatches: one ResourceSpans (the original resource) per run of spans that
+    // share a ScopeSpans, holding one ScopeSpans with that scope. schema_url is dropped.
     uint32_t i = begin;
     while (i < end) {
-      uint32_t res = scopes_[spans_[order[i]].scope].resource;
+      uint32_t sc = spans_[order[i]].scope;
+      uint32_t res = scopes_[sc].resource;
       uint32_t j = i;
-      // Pass 1: sizes of each ScopeSpans in this resource run.
-      scope_sizes.clear();
-      size_t rs_size = resources_[res].present
-                           ? protowire::LenFieldSize(1, resources_[res].bytes.size())
-                           : 0;
-      while (j < end && scopes_[spans_[order[j]].scope].resource == res) {
-        uint32_t sc = spans_[order[j]].scope;
-        size_t ss_size =
-            scopes_[sc].present ? protowire::LenFieldSize(1, scopes_[sc].bytes.size()) : 0;
-        while (j < end && spans_[order[j]].scope == sc) {
-          ss_size += protowire::LenFieldSize(2, spans_[order[j]].bytes.size());
-          ++j;
-        }
-        scope_sizes.push_back(ss_size);
-        rs_size += protowire::LenFieldSize(2, ss_size);
+      size_t ss_size =
+          scopes_[sc].present ? protowire::LenFieldSize(1, scopes_[sc].bytes.size()) : 0;
+      while (j < end && spans_[order[j]].scope == sc) {
+        ss_size += protowire::LenFieldSize(2, spans_[order[j]].bytes.size());
+        ++j;
       }
-      // Pass 2: write the ResourceSpans.
+      size_t rs_size = protowire::LenFieldSize(2, ss_size);
+      if (resources_[res].present) {
+        rs_size += protowire::LenFieldSize(1, resources_[res].bytes.size());
+      }
       protowire::AppendLenHeader(out.data, 1, rs_size);
       if (resources_[res].present) {
         protowire::AppendLenField(out.data, 1, resources_[res].bytes);
       }
-      size_t k = 0;
-      uint32_t m = i;
-      while (m < j) {
-        uint32_t sc = spans_[order[m]].scope;
-        protowire::AppendLenHeader(out.data, 2, scope_sizes[k++]);
-        if (scopes_[sc].present) {
-          protowire::AppendLenField(out.data, 1, scopes_[sc].bytes);
-        }
-        while (m < j && spans_[order[m]].scope == sc) {
-          const Span& s = spans_[order[m]];
-          protowire::AppendLenField(out.data, 2, s.bytes);
-          if (s.start != 0 && (slice.start_unix_nano == 0 || s.start < slice.start_unix_nano)) {
-            slice.start_unix_nano = s.start;
-          }
-          slice.end_unix_nano = std::max(slice.end_unix_nano, s.end);
-          ++m;
-        }
+      protowire::AppendLenHeader(out.data, 2, ss_size);
+      if (scopes_[sc].present) {
+        protowire::AppendLenField(out.data, 1, scopes_[sc].bytes);
       }
-      i = j;
+      for (; i < j; ++i) {
+        const Span& s = spans_[order[i]];
+        protowire::AppendLenField(out.data, 2, s.bytes);
+        if (s.start != 0 && (slice.start_unix_nano == 0 || s.start < slice.start_unix_nano)) {
+          slice.start_unix_nano = s.start;
+        }
+        slice.end_unix_nano = std::max(slice.end_unix_nano, s.end);
+      }
     }
     slice.size = static_cast<uint32_t>(out.data.size() - slice.offset);
     out.traces.push_back(slice);

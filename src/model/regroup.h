@@ -2,8 +2,9 @@
 
 // Scanning an OTLP ExportTraceServiceRequest and regrouping its spans by trace ID, at the wire
 // level: no message objects are built. Each trace's spans become one serialized tempopb.Trace
-// fragment (ResourceSpans -> ScopeSpans -> Spans, the original bytes spliced together), which is
-// exactly what the ingester stores and what concatenates into a whole trace.
+// fragment with Tempo's rebatched shape (one ResourceSpans per original ScopeSpans the trace has
+// spans in, holding the original resource and scope; schema URLs dropped), the original bytes
+// spliced together. Fragments concatenate into a whole trace.
 //
 //   Result<ScannedRequest> scan = ScanExportRequest(body, {.max_attribute_bytes = 2048});
 //   // rate limits use scan->span_count() and scan->proto_size(), then:

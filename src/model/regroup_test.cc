@@ -51,6 +51,7 @@ TEST(RegroupTest, SplitsInterleavedTracesAndKeepsResourceAndScope) {
   tempopb::Trace tr2 = ParseFragment(batch, t2);
   // One span under resource "a" (the interleaved one), two under "b".
   ASSERT_EQ(tr2.resourcespans_size(), 2);
+  EXPECT_EQ(tr2.resourcespans(0).scope_spans_size(), 1);
   EXPECT_EQ(tr2.resourcespans(0).resource().attributes(0).value().string_value(), "a");
   EXPECT_EQ(tr2.resourcespans(0).scope_spans(0).spans_size(), 1);
   EXPECT_EQ(tr2.resourcespans(1).scope_spans(0).spans_size(), 2);
