@@ -23,6 +23,10 @@ class TraceMap {
   bool empty() const { return size_ == 0; }
 
   V* Find(const TraceId& id) {
+    return const_cast<V*>(static_cast<const TraceMap*>(this)->Find(id));
+  }
+
+  const V* Find(const TraceId& id) const {
     size_t i = Home(id);
     while (slots_[i].used) {
       if (slots_[i].key == id) {
@@ -82,6 +86,15 @@ class TraceMap {
   template <typename Fn>
   void ForEach(Fn&& fn) {
     for (auto& s : slots_) {
+      if (s.used) {
+        fn(s.key, s.value);
+      }
+    }
+  }
+
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    for (const auto& s : slots_) {
       if (s.used) {
         fn(s.key, s.value);
       }

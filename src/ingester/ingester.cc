@@ -1,0 +1,188 @@
+#include "ingester/ingester.h"
+
+#include <fmt/format.h>
+
+#include "common/logging.h"
+#include "common/metrics.h"
+#include "distributor/metrics.h"
+#include "ingester/metrics.h"
+
+namespace vivace::ingester {
+
+Ingester::Ingester(const config::LiveStoreConfig& config, const overrides::Overrides* overrides,
+                   const Clock* clock)
+    : config_(config), overrides_(overrides), clock_(clock) {
+  auto& reg = metrics::DefaultRegistry();
+  reg.NewCallbackGauge("tempo_live_store_live_traces", "The current number of live traces.",
+                       [this] { return static_cast<double>(live_traces()); });
+  reg.NewCallbackGauge("tempo_live_store_live_trace_bytes",
+                       "The current number of bytes held in live traces.",
+                       [this] { return static_cast<double>(live_bytes()); });
+}
+
+Ingester::~Ingester() {
+  Stop();
+  auto& reg = metrics::DefaultRegistry();
+  reg.RemoveCallbackGauge("tempo_live_store_live_traces");
+  reg.RemoveCallbackGauge("tempo_live_store_live_trace_bytes");
+}
+
+void Ingester::Start() {
+  loop_ = std::thread([this] { Loop(); });
+}
+
+void Ingester::Stop() {
+  accepting_.store(false);
+  {
+    std::lock_guard<std::mutex> lock(loop_mu_);
+    stopping_ = true;
+  }
+  loop_cv_.notify_all();
+  if (loop_.joinable()) {
+    loop_.join();
+  }
+}
+
+void Ingester::Loop() {
+  std::unique_lock<std::mutex> lock(loop_mu_);
+  while (!stopping_) {
+    loop_cv_.wait_for(lock, config_.flush_check_period, [this] { return stopping_; });
+    if (stopping_) {
+      break;
+    }
+    lock.unlock();
+    Sweep(false);
+    lock.lock();
+  }
+}
+
+Ingester::Instance* Ingester::GetOrCreate(const std::string& tenant) {
+  {
+    std::shared_lock<std::shared_mutex> lock(tenants_mu_);
+    auto it = tenants_.find(tenant);
+    if (it != tenants_.end()) {
+      return it->second.get();
+    }
+  }
+  std::unique_lock<std::shared_mutex> lock(tenants_mu_);
+  auto& slot = tenants_[tenant];
+  if (!slot) {
+    CutTraces::Options o;
+    o.max_block_bytes = config_.max_block_bytes;
+    o.max_block_duration_ns = config_.max_block_duration.count();
+    o.complete_block_timeout_ns = config_.complete_block_timeout.count();
+    o.memory_budget_bytes = config_.max_live_traces_bytes;
+    slot = std::make_unique<Instance>(o);
+  }
+  return slot.get();
+}
+
+const Ingester::Instance* Ingester::Get(const std::string& tenant) const {
+  std::shared_lock<std::shared_mutex> lock(tenants_mu_);
+  auto it = tenants_.find(tenant);
+  return it == tenants_.end() ? nullptr : it->second.get();
+}
+
+void Ingester::PushTraces(const std::string& tenant, model::RegroupedBatch batch,
+                          std::function<void(Status)> done) {
+  if (!accepting_.load()) {
+    done(Status::Unavailable("ingester is shutting down"));
+    return;
+  }
+  if (config_.max_live_traces_bytes > 0) {
+    int64_t held = live_bytes();
+    if (held >= config_.max_live_traces_bytes) {
+      done(Status::ResourceExhausted(fmt::format(
+          "live traces hold {} bytes, at the live_store.max_live_traces_bytes limit of {}; retry "
+          "later",
+          held, config_.max_live_traces_bytes)));
+      return;
+    }
+  }
+  Instance* inst = GetOrCreate(tenant);
+  auto limits = overrides_->ForTenant(tenant);
+  LiveTraces::Limits l{limits->ingestion_max_traces_per_user, limits->global_max_bytes_per_trace};
+  int64_t now = clock_->MonotonicNanos();
+  uint32_t too_many = 0;
+  uint32_t too_large = 0;
+  uint32_t created = 0;
+  for (const model::TraceSlice& t : batch.traces) {
+    switch (inst->live.Append(t.id, batch.fragment(t), t.span_count, t.start_unix_nano,
+                              t.end_unix_nano, now, l)) {
+      case AppendResult::kNewTrace:
+        ++created;
+        break;
+      case AppendResult::kOk:
+        break;
+      case AppendResult::kTooManyTraces:
+        too_many += t.span_count;
+        break;
+      case AppendResult::kTraceTooLarge:
+        too_large += t.span_count;
+        break;
+    }
+  }
+  if (created > 0) {
+    TracesCreatedTotal().WithLabels({tenant}).Inc(created);
+  }
+  BytesReceivedTotal().WithLabels({tenant, "trace"}).Inc(static_cast<double>(batch.data.size()));
+  if (too_many > 0) {
+    distributor::DiscardedSpansTotal().WithLabels({"live_traces_exceeded", tenant}).Inc(too_many);
+  }
+  if (too_large > 0) {
+    distributor::DiscardedSpansTotal().WithLabels({"trace_too_large", tenant}).Inc(too_large);
+  }
+  done(Status::Ok());
+}
+
+std::string Ingester::FindTraceById(const std::string& tenant, const model::TraceId& id) const {
+  std::string out;
+  const Instance* inst = Get(tenant);
+  if (inst == nullptr) {
+    return out;
+  }
+  inst->live.Find(id, &out);
+  inst->cut.Find(id, &out);
+  return out;
+}
+
+void Ingester::Sweep(bool force) {
+  std::vector<std::pair<std::string, Instance*>> instances;
+  {
+    std::shared_lock<std::shared_mutex> lock(tenants_mu_);
+    for (auto& [t, inst] : tenants_) {
+      instances.emplace_back(t, inst.get());
+    }
+  }
+  int64_t now = clock_->MonotonicNanos();
+  for (auto& [tenant, inst] : instances) {
+    inst->live.Cut(now, config_.max_trace_idle.count(), config_.max_trace_live.count(), force,
+                   [inst = inst, now](const model::TraceId& id, LiveTrace&& t) {
+                     inst->cut.Append(id, std::move(t), now);
+                   });
+    int cut = inst->cut.Maintain(now, force);
+    if (cut > 0) {
+      BlocksCutTotal().WithLabels({tenant}).Inc(cut);
+    }
+  }
+}
+
+int64_t Ingester::live_traces() const {
+  std::shared_lock<std::shared_mutex> lock(tenants_mu_);
+  int64_t n = 0;
+  for (const auto& [t, inst] : tenants_) {
+    n += inst->live.count();
+  }
+  return n;
+}
+
+int64_t Ingester::live_bytes() const {
+  std::shared_lock<std::shared_mutex> lock(tenants_mu_);
+  int64_t n = 0;
+  for (const auto& [t, inst] : tenants_) {
+    n += inst->live.bytes();
+  }
+  return n;
+}
+
+}  // namespace vivace::ingester

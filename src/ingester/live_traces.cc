@@ -1,0 +1,97 @@
+#include "ingester/live_traces.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "ingester/fragments.h"
+
+namespace vivace::ingester {
+
+LiveTraces::Shard& LiveTraces::ShardFor(const model::TraceId& id) {
+  // High bits pick the shard; the maps use the low bits of the same hash.
+  return shards_[model::HashTraceId(id) >> 60];
+}
+
+const LiveTraces::Shard& LiveTraces::ShardFor(const model::TraceId& id) const {
+  return shards_[model::HashTraceId(id) >> 60];
+}
+
+AppendResult LiveTraces::Append(const model::TraceId& id, ByteView fragment, uint32_t spans,
+                                uint64_t start_unix_nano, uint64_t end_unix_nano, int64_t now_ns,
+                                const Limits& limits) {
+  Shard& shard = ShardFor(id);
+  std::lock_guard<std::mutex> lock(shard.mu);
+  LiveTrace* t = shard.traces.Find(id);
+  bool created = false;
+  if (t == nullptr) {
+    if (limits.max_traces > 0 && count_.load(std::memory_order_relaxed) >= limits.max_traces) {
+      return AppendResult::kTooManyTraces;
+    }
+    if (limits.max_bytes_per_trace > 0 &&
+        static_cast<int64_t>(fragment.size()) > limits.max_bytes_per_trace) {
+      return AppendResult::kTraceTooLarge;
+    }
+    bool inserted = false;
+    t = &shard.traces.FindOrInsert(id, &inserted);
+    t->first_append_ns = now_ns;
+    count_.fetch_add(1, std::memory_order_relaxed);
+    created = true;
+  } else if (limits.max_bytes_per_trace > 0 &&
+             static_cast<int64_t>(t->payload_bytes + fragment.size()) >
+                 limits.max_bytes_per_trace) {
+    return AppendResult::kTraceTooLarge;
+  }
+  size_t needed = t->data.size() + fragment.size() + 4;
+  if (needed > t->data.capacity()) {
+    // Grow by a quarter rather than double: live-trace memory is what the RSS budget is for.
+    t->data.reserve(std::max(needed, t->data.size() + t->data.size() / 4));
+  }
+  AppendFramed(t->data, fragment);
+  bytes_.fetch_add(static_cast<int64_t>(fragment.size() + 4), std::memory_order_relaxed);
+  t->spans += spans;
+  t->payload_bytes += static_cast<uint32_t>(fragment.size());
+  t->last_append_ns = now_ns;
+  if (start_unix_nano != 0 && (t->start_unix_nano == 0 || start_unix_nano < t->start_unix_nano)) {
+    t->start_unix_nano = start_unix_nano;
+  }
+  t->end_unix_nano = std::max(t->end_unix_nano, end_unix_nano);
+  return created ? AppendResult::kNewTrace : AppendResult::kOk;
+}
+
+void LiveTraces::Cut(int64_t now_ns, int64_t idle_ns, int64_t live_ns, bool all,
+                     const std::function<void(const model::TraceId&, LiveTrace&&)>& cut) {
+  std::vector<std::pair<model::TraceId, LiveTrace>> out;
+  for (Shard& shard : shards_) {
+    out.clear();
+    {
+      std::lock_guard<std::mutex> lock(shard.mu);
+      shard.traces.EraseIf([&](const model::TraceId& id, LiveTrace& t) {
+        bool due = all || now_ns - t.last_append_ns >= idle_ns ||
+                   now_ns - t.first_append_ns >= live_ns;
+        if (due) {
+          out.emplace_back(id, std::move(t));
+        }
+        return due;
+      });
+    }
+    // Hand over outside the shard lock so pushes are not held up by the head block.
+    for (auto& [id, t] : out) {
+      count_.fetch_sub(1, std::memory_order_relaxed);
+      bytes_.fetch_sub(static_cast<int64_t>(t.data.size()), std::memory_order_relaxed);
+      cut(id, std::move(t));
+    }
+  }
+}
+
+bool LiveTraces::Find(const model::TraceId& id, std::string* out) const {
+  const Shard& shard = ShardFor(id);
+  std::lock_guard<std::mutex> lock(shard.mu);
+  const LiveTrace* t = shard.traces.Find(id);
+  if (t == nullptr) {
+    return false;
+  }
+  out->append(t->data);
+  return true;
+}
+
+}  // namespace vivace::ingester
