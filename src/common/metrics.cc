@@ -197,6 +197,13 @@ void Registry::NewCallbackGauge(std::string name, std::string help, std::functio
   callbacks_[key] = std::make_unique<CallbackGauge>(std::move(name), std::move(help), std::move(fn));
 }
 
+void Registry::NewCallbackCounter(std::string name, std::string help, std::function<double()> fn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string key = name;
+  callbacks_[key] = std::make_unique<CallbackGauge>(std::move(name), std::move(help), std::move(fn),
+                                                    Type::kCounter);
+}
+
 void Registry::RemoveCallbackGauge(const std::string& name) {
   std::lock_guard<std::mutex> lock(mu_);
   callbacks_.erase(name);

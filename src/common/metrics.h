@@ -131,11 +131,12 @@ class Family<Histogram> final : public FamilyBase {
   std::vector<double> bounds_;
 };
 
-// A gauge whose value is computed at scrape time (e.g. live traces, RSS).
+// A gauge (or counter) whose value is computed at scrape time (e.g. live traces, RSS, CPU).
 class CallbackGauge final : public FamilyBase {
  public:
-  CallbackGauge(std::string name, std::string help, std::function<double()> fn)
-      : FamilyBase(std::move(name), std::move(help), Type::kGauge, {}), fn_(std::move(fn)) {}
+  CallbackGauge(std::string name, std::string help, std::function<double()> fn,
+                Type type = Type::kGauge)
+      : FamilyBase(std::move(name), std::move(help), type, {}), fn_(std::move(fn)) {}
   void Expose(std::string& out) const;
 
  private:
@@ -159,6 +160,8 @@ class Registry {
                                   std::vector<std::string> labels, std::vector<double> bounds);
   // Replaces any earlier callback of the same name (a restarted component re-registers).
   void NewCallbackGauge(std::string name, std::string help, std::function<double()> fn);
+  // A monotonic value computed at scrape time, exposed as a counter.
+  void NewCallbackCounter(std::string name, std::string help, std::function<double()> fn);
   void RemoveCallbackGauge(const std::string& name);
 
   // The Prometheus text exposition (version 0.0.4) of every family, sorted by name.
