@@ -38,7 +38,7 @@ bench: build
 	./bench/run-bench $(BUILD)
 
 bench-e2e: build
-	./bench/e2e/ingest.sh $(BUILD)
+	./bench/run-bench $(BUILD)
 
 fuzz: deps
 	CC=clang-14 CXX=clang++-14 cmake -S . -B $(BUILD_FUZZ) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -1,10 +1,42 @@
 #include "common/json_writer.h"
 
+#include <array>
+#include <charconv>
 #include <cmath>
 
 #include <fmt/format.h>
 
 namespace vivace {
+
+namespace {
+
+constexpr std::array<bool, 256> MakeEscapeTable() {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 0x20; ++c) {
+    t[static_cast<size_t>(c)] = true;
+  }
+  t['"'] = true;
+  t['\\'] = true;
+  return t;
+}
+
+constexpr std::array<bool, 256> kNeedsEscape = MakeEscapeTable();
+
+template <typename T>
+void AppendInt(std::string& out, T v, bool quoted) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
+  (void)ec;
+  if (quoted) {
+    out += '"';
+  }
+  out.append(buf, static_cast<size_t>(end - buf));
+  if (quoted) {
+    out += '"';
+  }
+}
+
+}  // namespace
 
 void AppendJsonString(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -12,7 +44,7 @@ void AppendJsonString(std::string& out, std::string_view s) {
   size_t run = 0;  // start of the pending run of bytes that need no escaping
   for (size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') {
+    if (!kNeedsEscape[c]) {
       continue;
     }
     out.append(s.data() + run, i - run);
@@ -48,34 +80,40 @@ void JsonWriter::BeforeValue() {
     after_key_ = false;
     return;
   }
-  if (!has_value_.empty()) {
-    if (has_value_.back()) {
+  if (depth_ > 0) {
+    if (has_value_[depth_ - 1]) {
       *out_ += ',';
     }
-    has_value_.back() = true;
+    has_value_[depth_ - 1] = true;
   }
 }
 
 void JsonWriter::BeginObject() {
   BeforeValue();
   *out_ += '{';
-  has_value_.push_back(false);
+  if (depth_ < kMaxDepth) {
+    has_value_[depth_] = false;
+  }
+  ++depth_;
 }
 
 void JsonWriter::EndObject() {
   *out_ += '}';
-  has_value_.pop_back();
+  --depth_;
 }
 
 void JsonWriter::BeginArray() {
   BeforeValue();
   *out_ += '[';
-  has_value_.push_back(false);
+  if (depth_ < kMaxDepth) {
+    has_value_[depth_] = false;
+  }
+  ++depth_;
 }
 
 void JsonWriter::EndArray() {
   *out_ += ']';
-  has_value_.pop_back();
+  --depth_;
 }
 
 void JsonWriter::Key(std::string_view key) {
@@ -92,22 +130,22 @@ void JsonWriter::String(std::string_view s) {
 
 void JsonWriter::Int64String(int64_t v) {
   BeforeValue();
-  fmt::format_to(std::back_inserter(*out_), "\"{}\"", v);
+  AppendInt(*out_, v, true);
 }
 
 void JsonWriter::Uint64String(uint64_t v) {
   BeforeValue();
-  fmt::format_to(std::back_inserter(*out_), "\"{}\"", v);
+  AppendInt(*out_, v, true);
 }
 
 void JsonWriter::Int(int64_t v) {
   BeforeValue();
-  fmt::format_to(std::back_inserter(*out_), "{}", v);
+  AppendInt(*out_, v, false);
 }
 
 void JsonWriter::Uint(uint64_t v) {
   BeforeValue();
-  fmt::format_to(std::back_inserter(*out_), "{}", v);
+  AppendInt(*out_, v, false);
 }
 
 void JsonWriter::Double(double v) {

@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace vivace {
 
@@ -34,12 +33,16 @@ class JsonWriter {
   void Null();
   // Appends pre-rendered JSON as one value.
   void Raw(std::string_view json);
+  void Reserve(size_t bytes) { out_->reserve(out_->size() + bytes); }
 
  private:
   void BeforeValue();
+  static constexpr int kMaxDepth = 256;
   std::string* out_;
   // For each open container: whether a value has been written (so the next needs a comma).
-  std::vector<bool> has_value_;
+  // Deeper nesting than kMaxDepth is not produced by any caller (documents are bounded).
+  bool has_value_[kMaxDepth] = {};
+  int depth_ = 0;
   bool after_key_ = false;
 };
 

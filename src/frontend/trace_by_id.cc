@@ -7,7 +7,6 @@
 #include "common/strconv.h"
 #include "frontend/http_errors.h"
 #include "model/tenant.h"
-#include "model/trace_json.h"
 
 namespace vivace::frontend {
 namespace {
@@ -44,22 +43,16 @@ net::HttpResponse V1Response(const net::HttpRequest& request, querier::TraceById
     return net::HttpResponse::Text(
         422, fmt::format("trace exceeds max size (max bytes: {})", r.max_bytes));
   }
-  tempopb::Trace& trace = r.combiner->Result();
-  model::DedupeSharedSpanIds(trace);
   if (WantsProtobuf(request)) {
-    return net::HttpResponse::Protobuf(200, trace.SerializeAsString());
+    return net::HttpResponse::Protobuf(200, r.trace->SerializeProto());
   }
   std::string out;
   JsonWriter w(&out);
-  model::WriteTraceJson(w, trace, "batches");
+  r.trace->WriteJson(w, "batches");
   return net::HttpResponse::Json(200, std::move(out));
 }
 
 net::HttpResponse V2Response(const net::HttpRequest& request, querier::TraceByIdResult& r) {
-  tempopb::Trace& trace = r.combiner->Result();
-  if (r.found) {
-    model::DedupeSharedSpanIds(trace);
-  }
   std::string message;
   if (r.too_large) {
     message = fmt::format("Trace exceeds maximum size of {} bytes, a partial trace is returned",
@@ -69,7 +62,7 @@ net::HttpResponse V2Response(const net::HttpRequest& request, querier::TraceById
     // TraceByIDResponse, written field by field so the trace is not copied; field 1 is always
     // present (Grafana dereferences it).
     std::string out;
-    protowire::AppendLenField(out, 1, ByteView(trace.SerializeAsString()));
+    protowire::AppendLenField(out, 1, ByteView(r.trace->SerializeProto()));
     std::string metrics;
     if (r.inspected_bytes > 0) {
       protowire::AppendVarintField(metrics, 1, r.inspected_bytes);
@@ -85,7 +78,7 @@ net::HttpResponse V2Response(const net::HttpRequest& request, querier::TraceById
   JsonWriter w(&out);
   w.BeginObject();
   w.Key("trace");
-  model::WriteTraceJson(w, trace, "resourceSpans");
+  r.trace->WriteJson(w, "resourceSpans");
   w.Key("metrics");
   w.BeginObject();
   if (r.inspected_bytes > 0) {

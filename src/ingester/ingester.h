@@ -49,6 +49,7 @@ class Ingester final : public distributor::TraceSink {
 
   int64_t live_traces() const;
   int64_t live_bytes() const;
+  int64_t cut_bytes() const;
 
  private:
   struct Instance {

@@ -10,29 +10,26 @@ Result<TraceByIdResult> Querier::FindTraceById(const TraceByIdRequest& request) 
   int64_t max_bytes =
       request.tenants.empty() ? 0 : overrides_->ForTenant(request.tenants[0])->global_max_bytes_per_trace;
   result.max_bytes = max_bytes;
-  result.combiner = std::make_unique<model::TraceCombiner>(static_cast<size_t>(max_bytes));
+  result.trace = std::make_unique<model::TraceAssembler>(static_cast<size_t>(max_bytes));
   if (request.mode == QueryMode::kBlocks) {
     return result;  // no backend blocks are reachable yet
   }
   for (const std::string& tenant : request.tenants) {
-    std::string framed = ingester_->FindTraceById(tenant, request.id);
-    if (framed.empty()) {
-      continue;
-    }
-    Status status;
-    bool ok = ingester::ForEachFragment(framed, [&](ByteView fragment) {
-      result.inspected_bytes += fragment.size();
-      if (status.ok()) {
-        status = result.combiner->Consume(fragment);
-      }
-    });
-    if (!ok) {
-      return Status::DataLoss("corrupt fragment framing in live trace");
-    }
-    VV_RETURN_IF_ERROR(status);
+    result.data += ingester_->FindTraceById(tenant, request.id);
   }
-  result.found = !result.combiner->empty();
-  result.too_large = result.combiner->too_large();
+  Status status;
+  bool ok = ingester::ForEachFragment(result.data, [&](ByteView fragment) {
+    result.inspected_bytes += fragment.size();
+    if (status.ok()) {
+      status = result.trace->Add(fragment);
+    }
+  });
+  if (!ok) {
+    return Status::DataLoss("corrupt fragment framing in live trace");
+  }
+  VV_RETURN_IF_ERROR(status);
+  result.found = !result.trace->empty();
+  result.too_large = result.trace->too_large();
   return result;
 }
 

@@ -10,7 +10,7 @@
 
 #include "common/status.h"
 #include "ingester/ingester.h"
-#include "model/combine.h"
+#include "model/trace_assembler.h"
 #include "model/trace_id.h"
 #include "overrides/overrides.h"
 
@@ -27,7 +27,8 @@ struct TraceByIdRequest {
 };
 
 struct TraceByIdResult {
-  std::unique_ptr<model::TraceCombiner> combiner;  // holds the combined trace
+  std::string data;  // the fragments found; the assembler keeps views into it
+  std::unique_ptr<model::TraceAssembler> trace;
   bool found = false;
   bool too_large = false;       // stopped at the tenant's max_bytes_per_trace
   int64_t max_bytes = 0;

@@ -1,0 +1,266 @@
+#include "app/app.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "common/clock.h"
+#include "common/logging.h"
+#include "common/thread_pool.h"
+#include "distributor/distributor.h"
+#include "frontend/trace_by_id.h"
+#include "ingester/ingester.h"
+#include "net/http_server.h"
+#include "net/router.h"
+#include "overrides/overrides.h"
+#include "querier/querier.h"
+#include "receiver/otlp_grpc.h"
+#include "receiver/otlp_http.h"
+#include "server/health_service.h"
+#include "server/ops_routes.h"
+
+namespace vivace::app {
+
+struct App::Modules {
+  std::unique_ptr<overrides::Overrides> overrides;
+  std::unique_ptr<ingester::Ingester> ingester;
+  std::unique_ptr<distributor::Distributor> distributor;
+  std::unique_ptr<querier::Querier> querier;
+  std::unique_ptr<ThreadPool> query_pool;
+  std::unique_ptr<frontend::TraceByIdHandler> trace_by_id;
+  std::unique_ptr<receiver::OtlpHttpHandler> otlp_http;
+  std::unique_ptr<receiver::OtlpGrpcService> otlp_grpc;
+
+  net::Router api_router;
+  net::Router otlp_http_router;
+  std::unique_ptr<net::HttpServer> http_server;
+  std::unique_ptr<net::HttpServer> otlp_http_server;
+  std::unique_ptr<grpc::Server> otlp_grpc_server;
+  std::unique_ptr<server::HealthService> health;
+  std::unique_ptr<grpc::Server> grpc_server;
+};
+
+namespace {
+
+int IoThreads() {
+  unsigned n = std::thread::hardware_concurrency();
+  return static_cast<int>(std::clamp(n, 1u, 4u));
+}
+
+std::string GrpcAddress(const std::string& host, int port) {
+  if (host.empty()) {
+    return fmt::format("[::]:{}", port);
+  }
+  if (host.find(':') != std::string::npos) {
+    return fmt::format("[{}]:{}", host, port);
+  }
+  return fmt::format("{}:{}", host, port);
+}
+
+// The HTTP server takes an IP literal; "localhost" is mapped to loopback there.
+std::string HttpHost(const std::string& host) { return host; }
+
+}  // namespace
+
+App::App(config::Config config) : config_(std::move(config)), m_(std::make_unique<Modules>()) {}
+
+App::~App() { Stop(); }
+
+Status App::Start() {
+  if (config_.target != "all" && config_.target != "scalable-single-binary") {
+    return Status::Unimplemented(fmt::format(
+        "target {} is not available yet: this build runs the monolithic mode (-target=all) only",
+        config_.target));
+  }
+  Modules& m = *m_;
+  m.overrides = std::make_unique<overrides::Overrides>(config_.overrides);
+  services_.Set("overrides", server::ServiceState::kRunning);
+
+  services_.Set("live-store", server::ServiceState::kStarting);
+  m.ingester = std::make_unique<ingester::Ingester>(config_.live_store, m.overrides.get(),
+                                                    &SystemClock::Get());
+  m.ingester->Start();
+  services_.Set("live-store", server::ServiceState::kRunning);
+
+  m.distributor = std::make_unique<distributor::Distributor>(config_, m.overrides.get(),
+                                                             m.ingester.get(), &SystemClock::Get());
+  m.querier = std::make_unique<querier::Querier>(m.ingester.get(), m.overrides.get());
+  m.query_pool = std::make_unique<ThreadPool>(
+      "query", static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
+  m.trace_by_id = std::make_unique<frontend::TraceByIdHandler>(
+      m.querier.get(), m.query_pool.get(),
+      frontend::TenancyOptions{config_.multitenancy_enabled,
+                               config_.query_frontend.multi_tenant_queries_enabled});
+
+  VV_RETURN_IF_ERROR(StartReceivers());
+  services_.Set("distributor", server::ServiceState::kRunning);
+  VV_RETURN_IF_ERROR(StartApi());
+  services_.Set("querier", server::ServiceState::kRunning);
+  services_.Set("query-frontend", server::ServiceState::kRunning);
+  services_.Set("server", server::ServiceState::kRunning);
+  return Status::Ok();
+}
+
+Status App::StartReceivers() {
+  Modules& m = *m_;
+  config::ReceiversConfig r = config_.distributor.receivers;
+  if (r.defaulted) {
+    // Tempo's defaults when no receiver is configured: jaeger {grpc, thrift_http} + otlp {grpc}.
+    r.otlp_grpc.enabled = true;
+    r.jaeger_grpc.enabled = true;
+    r.jaeger_thrift_http.enabled = true;
+  }
+  for (auto [name, proto] : {std::pair{"jaeger grpc", &r.jaeger_grpc},
+                             std::pair{"jaeger thrift_http", &r.jaeger_thrift_http},
+                             std::pair{"jaeger thrift_compact",
+                                       static_cast<config::ReceiverProtocol*>(&r.jaeger_thrift_compact)},
+                             std::pair{"jaeger thrift_binary",
+                                       static_cast<config::ReceiverProtocol*>(&r.jaeger_thrift_binary)},
+                             std::pair{"zipkin", &r.zipkin}}) {
+    if (proto->enabled) {
+      VV_WARN("receiver not started: this build does not implement it yet", {"receiver", name});
+    }
+  }
+
+  if (r.otlp_grpc.enabled) {
+    std::string endpoint = r.otlp_grpc.endpoint.empty() ? "localhost:4317" : r.otlp_grpc.endpoint;
+    std::string host;
+    int port = 0;
+    VV_RETURN_IF_ERROR(net::SplitHostPort(endpoint, &host, &port).WithContext("otlp grpc"));
+    m.otlp_grpc = std::make_unique<receiver::OtlpGrpcService>(m.distributor.get());
+    grpc::ServerBuilder b;
+    int selected = 0;
+    b.AddListeningPort(GrpcAddress(host, port), grpc::InsecureServerCredentials(), &selected);
+    b.SetMaxReceiveMessageSize(r.otlp_grpc.max_recv_msg_size_mib * 1024 * 1024);
+    b.RegisterService(m.otlp_grpc.get());
+    m.otlp_grpc_server = b.BuildAndStart();
+    if (!m.otlp_grpc_server || selected == 0) {
+      return Status::Unavailable(fmt::format("otlp grpc: cannot listen on {}", endpoint));
+    }
+    listening_.push_back({"otlp-grpc", fmt::format("{}:{}", host, selected)});
+  }
+  if (r.otlp_http.enabled) {
+    std::string endpoint = r.otlp_http.endpoint.empty() ? "localhost:4318" : r.otlp_http.endpoint;
+    std::string host;
+    int port = 0;
+    VV_RETURN_IF_ERROR(net::SplitHostPort(endpoint, &host, &port).WithContext("otlp http"));
+    auto max_body = static_cast<size_t>(r.otlp_http.max_request_body_size);
+    m.otlp_http = std::make_unique<receiver::OtlpHttpHandler>(m.distributor.get(), max_body);
+    receiver::OtlpHttpHandler* h = m.otlp_http.get();
+    m.otlp_http_router.Add(r.otlp_http.traces_url_path, [h](net::HttpRequest req, net::Responder respond) {
+      h->Handle(std::move(req), std::move(respond));
+    });
+    m.otlp_http_server = std::make_unique<net::HttpServer>(
+        net::HttpServerOptions{.name = "otlp-http",
+                               .address = HttpHost(host),
+                               .port = port,
+                               .threads = IoThreads(),
+                               .max_body_bytes = max_body},
+        &m.otlp_http_router);
+    VV_RETURN_IF_ERROR(m.otlp_http_server->Start());
+    listening_.push_back({"otlp-http", fmt::format("{}:{}", host, m.otlp_http_server->port())});
+  }
+  return Status::Ok();
+}
+
+Status App::StartApi() {
+  Modules& m = *m_;
+  const std::string& prefix = config_.http_api_prefix;
+  frontend::TraceByIdHandler* tbi = m.trace_by_id.get();
+  for (const std::string& base : {prefix + "/api", "/querier" + prefix + "/api"}) {
+    m.api_router.Add(base + "/traces/{traceID}", [tbi](net::HttpRequest req, net::Responder respond) {
+      tbi->HandleV1(std::move(req), std::move(respond));
+    });
+    m.api_router.Add(base + "/v2/traces/{traceID}",
+                     [tbi](net::HttpRequest req, net::Responder respond) {
+                       tbi->HandleV2(std::move(req), std::move(respond));
+                     });
+  }
+  ingester::Ingester* ing = m.ingester.get();
+  // Tempo 2.x's /flush: cut every live trace and head block now (used by tests and operators).
+  m.api_router.Add("/flush", [ing](net::HttpRequest, net::Responder respond) {
+    ing->Sweep(true);
+    net::HttpResponse r;
+    r.status = 204;
+    respond(std::move(r));
+  });
+  server::RegisterOpsRoutes(&m.api_router, {&config_, &services_, &m.api_router}, prefix);
+
+  const config::ServerConfig& s = config_.server;
+  m.http_server = std::make_unique<net::HttpServer>(
+      net::HttpServerOptions{.name = "http",
+                             .address = s.http_listen_address,
+                             .port = s.http_listen_port,
+                             .threads = IoThreads(),
+                             .max_body_bytes = 16 * 1024 * 1024,
+                             .idle_timeout = s.http_server_idle_timeout,
+                             .read_timeout = s.http_server_read_timeout},
+      &m.api_router);
+  VV_RETURN_IF_ERROR(m.http_server->Start());
+  listening_.push_back({"http", fmt::format("{}:{}", s.http_listen_address, m.http_server->port())});
+
+  m.health = std::make_unique<server::HealthService>(&services_);
+  grpc::ServerBuilder b;
+  b.RegisterService(m.health.get());
+  int selected = 0;
+  b.AddListeningPort(GrpcAddress(s.grpc_listen_address, s.grpc_listen_port),
+                     grpc::InsecureServerCredentials(), &selected);
+  b.SetMaxReceiveMessageSize(static_cast<int>(s.grpc_server_max_recv_msg_size));
+  b.SetMaxSendMessageSize(static_cast<int>(s.grpc_server_max_send_msg_size));
+  m.grpc_server = b.BuildAndStart();
+  if (!m.grpc_server || selected == 0) {
+    return Status::Unavailable(
+        fmt::format("grpc: cannot listen on {}:{}", s.grpc_listen_address, s.grpc_listen_port));
+  }
+  listening_.push_back({"grpc", fmt::format("{}:{}", s.grpc_listen_address, selected)});
+  return Status::Ok();
+}
+
+void App::MarkStopping() { services_.SetStopping(); }
+
+void App::Stop() {
+  if (stopped_) {
+    return;
+  }
+  stopped_ = true;
+  services_.SetStopping();
+  Modules& m = *m_;
+  auto grace = config_.server.graceful_shutdown_timeout;
+  // Receivers first: stop accepting, let in-flight pushes finish.
+  if (m.otlp_grpc_server) {
+    // Answer what is in flight, then close at once: Shutdown(deadline) would also wait on idle
+    // client connections.
+    if (!m.otlp_grpc->Drain(grace)) {
+      VV_WARN("otlp grpc pushes still in flight at shutdown deadline");
+    }
+    m.otlp_grpc_server->Shutdown(std::chrono::system_clock::now());
+    VV_DEBUG("module stopped", {"module", "otlp-grpc"});
+  }
+  if (m.otlp_http_server) {
+    m.otlp_http_server->Stop(grace);
+    VV_DEBUG("module stopped", {"module", "otlp-http"});
+  }
+  services_.Set("distributor", server::ServiceState::kTerminated);
+  if (m.http_server) {
+    m.http_server->Stop(grace);
+    VV_DEBUG("module stopped", {"module", "http"});
+  }
+  if (m.grpc_server) {
+    m.grpc_server->Shutdown(std::chrono::system_clock::now());
+    VV_DEBUG("module stopped", {"module", "grpc"});
+  }
+  if (m.query_pool) {
+    m.query_pool->Stop();
+  }
+  services_.Set("query-frontend", server::ServiceState::kTerminated);
+  services_.Set("querier", server::ServiceState::kTerminated);
+  if (m.ingester) {
+    m.ingester->Stop();
+    services_.Set("live-store", server::ServiceState::kTerminated);
+  }
+  services_.Set("server", server::ServiceState::kTerminated);
+}
+
+}  // namespace vivace::app
