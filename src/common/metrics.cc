@@ -51,6 +51,8 @@ std::string_view TypeName(Type t) {
       return "gauge";
     case Type::kHistogram:
       return "histogram";
+    case Type::kUntyped:
+      return "untyped";
   }
   return "untyped";
 }
@@ -160,11 +162,12 @@ void CallbackGauge::Expose(std::string& out) const {
 }
 
 Family<Counter>& Registry::NewCounter(std::string name, std::string help,
-                                      std::vector<std::string> labels) {
+                                      std::vector<std::string> labels, Type type) {
   std::lock_guard<std::mutex> lock(mu_);
   auto& slot = families_[name];
   if (!slot) {
-    slot = std::make_unique<Family<Counter>>(std::move(name), std::move(help), std::move(labels));
+    slot = std::make_unique<Family<Counter>>(std::move(name), std::move(help), std::move(labels),
+                                             type);
   }
   return static_cast<Family<Counter>&>(*slot);
 }

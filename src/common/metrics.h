@@ -56,7 +56,9 @@ class Histogram {
   std::atomic<double> sum_{0};
 };
 
-enum class Type { kCounter, kGauge, kHistogram };
+// kUntyped exposes a counter whose Tempo name lacks the `_total` suffix without failing
+// Prometheus lint (tempo_receiver_accepted_spans).
+enum class Type { kCounter, kGauge, kHistogram, kUntyped };
 
 // Base of the labelled families; holds the name, help and label names.
 class FamilyBase {
@@ -91,8 +93,9 @@ class Family;
 template <>
 class Family<Counter> final : public FamilyBase {
  public:
-  Family(std::string name, std::string help, std::vector<std::string> labels)
-      : FamilyBase(std::move(name), std::move(help), Type::kCounter, std::move(labels)) {}
+  Family(std::string name, std::string help, std::vector<std::string> labels,
+         Type type = Type::kCounter)
+      : FamilyBase(std::move(name), std::move(help), type, std::move(labels)) {}
   Counter& WithLabels(std::initializer_list<std::string_view> values = {}) {
     return *static_cast<Counter*>(Child(values, [] { return std::make_shared<Counter>(); }));
   }
@@ -153,7 +156,7 @@ class Registry {
 
   // Registering a name twice returns the first family (components may share metrics).
   Family<Counter>& NewCounter(std::string name, std::string help,
-                              std::vector<std::string> labels = {});
+                              std::vector<std::string> labels = {}, Type type = Type::kCounter);
   Family<Gauge>& NewGauge(std::string name, std::string help,
                           std::vector<std::string> labels = {});
   Family<Histogram>& NewHistogram(std::string name, std::string help,

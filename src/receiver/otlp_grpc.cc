@@ -52,12 +52,12 @@ grpc::ServerUnaryReactor* OtlpGrpcService::Export(grpc::CallbackServerContext* c
   push.body = Bytes(Flatten(*request));
   distributor_->Push(std::move(push), [this, reactor, response](distributor::PushResult r) {
     if (r.status.ok()) {
-      AcceptedSpans().WithLabels({"otlp", "grpc"}).Inc(r.spans);
+      AcceptedSpans().WithLabels({kOtlpReceiver, "grpc"}).Inc(r.spans);
       grpc::Slice slice(kSuccessBody, 2);
       *response = grpc::ByteBuffer(&slice, 1);
       reactor->Finish(grpc::Status::OK);
     } else {
-      RefusedSpans().WithLabels({"otlp", "grpc"}).Inc(r.spans);
+      RefusedSpans().WithLabels({kOtlpReceiver, "grpc"}).Inc(r.spans);
       reactor->Finish(grpc::Status(static_cast<grpc::StatusCode>(r.status.code()),
                                    std::string(r.status.message()),
                                    RpcStatusProto(r.status, r.retry_after)));

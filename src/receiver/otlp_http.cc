@@ -78,7 +78,7 @@ void OtlpHttpHandler::Handle(net::HttpRequest request, net::Responder respond) c
     return;
   }
   if (request.body_too_large) {
-    RefusedSpans().WithLabels({"otlp", "http"}).Inc(0);
+    RefusedSpans().WithLabels({kOtlpReceiver, "http"}).Inc(0);
     respond(StatusResponse(enc, Status::InvalidArgument("http: request body too large"), {}));
     return;
   }
@@ -109,11 +109,11 @@ void OtlpHttpHandler::Handle(net::HttpRequest request, net::Responder respond) c
   push.body = Bytes(std::move(proto));
   distributor_->Push(std::move(push), [respond, enc](distributor::PushResult r) {
     if (r.status.ok()) {
-      AcceptedSpans().WithLabels({"otlp", "http"}).Inc(r.spans);
+      AcceptedSpans().WithLabels({kOtlpReceiver, "http"}).Inc(r.spans);
       respond(SuccessResponse(enc));
       return;
     }
-    RefusedSpans().WithLabels({"otlp", "http"}).Inc(r.spans);
+    RefusedSpans().WithLabels({kOtlpReceiver, "http"}).Inc(r.spans);
     respond(StatusResponse(enc, r.status, r.retry_after));
   });
 }

@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include <condition_variable>
+#include <fstream>
 #include <mutex>
 
 #include <google/protobuf/util/message_differencer.h>
@@ -382,6 +383,25 @@ TEST_F(IngestQueryTest, OperationalEndpoints) {
             std::string::npos);
   EXPECT_NE(metrics->body.find("process_resident_memory_bytes"), std::string::npos);
   EXPECT_NE(metrics->body.find("tempo_build_info{"), std::string::npos);
+  EXPECT_NE(metrics->body.find(
+                "tempo_receiver_accepted_spans{receiver=\"tempo/otlp_receiver\",transport=\"grpc\"} 3"),
+            std::string::npos);
+
+  // The exposition passes Prometheus' own linter (promtool comes with scripts/install-deps).
+  std::string path = proc_->data_dir() + "/metrics.txt";
+  {
+    std::ofstream(path) << metrics->body;
+  }
+  std::string cmd = "promtool check metrics < " + path + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[512];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) {
+    out.append(buf, n);
+  }
+  EXPECT_EQ(pclose(p), 0) << out;
 }
 
 TEST_F(IngestQueryTest, SigtermShutsDownCleanly) {
