@@ -25,6 +25,7 @@ namespace vivace::app {
 
 struct App::Modules {
   std::unique_ptr<overrides::Overrides> overrides;
+  std::unique_ptr<ingester::wal::Wal> wal;
   std::unique_ptr<ingester::Ingester> ingester;
   std::unique_ptr<distributor::Distributor> distributor;
   std::unique_ptr<querier::Querier> querier;
@@ -79,8 +80,15 @@ Status App::Start() {
   services_.Set("overrides", server::ServiceState::kRunning);
 
   services_.Set("live-store", server::ServiceState::kStarting);
+  m.wal = std::make_unique<ingester::wal::Wal>(
+      ingester::wal::Wal::Options{.dir = config_.EffectiveWalPath(),
+                                  .segment_bytes = config_.live_store.wal_segment_size_bytes,
+                                  .sync_interval = config_.live_store.wal_sync_interval});
   m.ingester = std::make_unique<ingester::Ingester>(config_.live_store, m.overrides.get(),
-                                                    &SystemClock::Get());
+                                                    &SystemClock::Get(), m.wal.get());
+  // Acknowledged pushes from before a crash come back before anything new is accepted.
+  VV_RETURN_IF_ERROR(m.ingester->Replay());
+  VV_RETURN_IF_ERROR(m.wal->Start());
   m.ingester->Start();
   services_.Set("live-store", server::ServiceState::kRunning);
 
@@ -259,6 +267,9 @@ void App::Stop() {
   if (m.ingester) {
     m.ingester->Stop();
     services_.Set("live-store", server::ServiceState::kTerminated);
+  }
+  if (m.wal) {
+    m.wal->Stop();  // after the receivers: in-flight pushes were waiting for its syncs
   }
   services_.Set("server", server::ServiceState::kTerminated);
 }

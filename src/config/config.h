@@ -125,6 +125,10 @@ struct LiveStoreConfig {
   std::string wal_path = "/var/tempo/live-store/traces";
   bool wal_path_set = false;  // when unset, storage.trace.wal.path is used (2.x layout)
   Duration wal_ingestion_time_range_slack = minutes(2);
+  // Vivace: how long the WAL writer gathers pushes before one fdatasync (0 = sync each group as
+  // soon as it forms). Pushes are acknowledged only after their sync either way.
+  Duration wal_sync_interval{0};
+  int64_t wal_segment_size_bytes = 64 << 20;
 };
 
 // One `parquet_dedicated_columns` entry (storage block and per-tenant overrides).

@@ -172,6 +172,9 @@ void AddLiveStoreKeys(SchemaBuilder<Config> b) {
   b.Bind("block_reclaim_grace", VV_FIELD(live_store.block_reclaim_grace));
   b.Bind("wal.path", VV_FIELD(live_store.wal_path)).MarkPresent(VV_FIELD(live_store.wal_path_set));
   b.Bind("wal.ingestion_time_range_slack", VV_FIELD(live_store.wal_ingestion_time_range_slack));
+  // Vivace additions: WAL group commit (acks always wait for the sync) and segment size.
+  b.Bind("wal.sync_interval", VV_FIELD(live_store.wal_sync_interval));
+  b.Bind("wal.segment_size_bytes", VV_FIELD(live_store.wal_segment_size_bytes));
   b.AcceptAll({"wal.version", "wal.v2_encoding", "wal.search_encoding"}, Kind::kString);
   b.Accept("metrics.time_overlap_cutoff", Kind::kFloat);
   b.Accept("shutdown_marker_dir", Kind::kString);

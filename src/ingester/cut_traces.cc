@@ -13,6 +13,7 @@ void CutTraces::Append(const model::TraceId& id, LiveTrace&& trace, int64_t now_
   bool inserted = false;
   std::string& slot = head_->traces.FindOrInsert(id, &inserted);
   head_->bytes += static_cast<int64_t>(trace.data.size());
+  head_->min_seq = std::min(head_->min_seq, trace.first_seq);
   if (inserted) {
     slot = std::move(trace.data);
     slot.shrink_to_fit();
@@ -37,6 +38,7 @@ int CutTraces::Maintain(int64_t now_ns, bool force) {
          (now_ns - complete_.front()->completed_ns >= options_.complete_block_timeout_ns ||
           complete_bytes_ + head_bytes > options_.memory_budget_bytes)) {
     complete_bytes_ -= complete_.front()->bytes;
+    dropped_min_seq_ = std::min(dropped_min_seq_, complete_.front()->min_seq);
     complete_.pop_front();
   }
   return cut;
@@ -68,6 +70,18 @@ bool CutTraces::Find(const model::TraceId& id, std::string* out) const {
 int64_t CutTraces::bytes() const {
   std::lock_guard<std::mutex> lock(mu_);
   return complete_bytes_ + (head_ ? head_->bytes : 0);
+}
+
+uint64_t CutTraces::min_unflushed_seq() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  uint64_t m = dropped_min_seq_;
+  if (head_) {
+    m = std::min(m, head_->min_seq);
+  }
+  for (const auto& b : complete_) {
+    m = std::min(m, b->min_seq);
+  }
+  return m;
 }
 
 size_t CutTraces::complete_blocks() const {

@@ -40,11 +40,15 @@ class CutTraces {
 
   int64_t bytes() const;
   size_t complete_blocks() const;
+  // The smallest WAL sequence of data held here that no flushed block contains yet
+  // (UINT64_MAX if none). The WAL keeps every record at or above it.
+  uint64_t min_unflushed_seq() const;
 
  private:
   struct Block {
     model::TraceMap<std::string> traces;  // framed fragments per trace
     int64_t bytes = 0;
+    uint64_t min_seq = UINT64_MAX;
     int64_t created_ns = 0;
     int64_t completed_ns = 0;
   };
@@ -54,6 +58,9 @@ class CutTraces {
   std::unique_ptr<Block> head_;
   std::deque<std::shared_ptr<const Block>> complete_;  // oldest first
   int64_t complete_bytes_ = 0;
+  // Blocks are not written to storage yet: data dropped from memory stays unflushed, so the
+  // WAL must keep it (it is replayed after a restart).
+  uint64_t dropped_min_seq_ = UINT64_MAX;
 };
 
 }  // namespace vivace::ingester

@@ -1,17 +1,20 @@
 #include "ingester/ingester.h"
 
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "common/logging.h"
 #include "common/metrics.h"
 #include "distributor/metrics.h"
 #include "ingester/metrics.h"
+#include "ingester/wal/wal_record.h"
 
 namespace vivace::ingester {
 
 Ingester::Ingester(const config::LiveStoreConfig& config, const overrides::Overrides* overrides,
-                   const Clock* clock)
-    : config_(config), overrides_(overrides), clock_(clock) {
+                   const Clock* clock, wal::Wal* wal)
+    : config_(config), overrides_(overrides), clock_(clock), wal_(wal) {
   auto& reg = metrics::DefaultRegistry();
   reg.NewCallbackGauge("tempo_live_store_live_traces", "The current number of live traces.",
                        [this] { return static_cast<double>(live_traces()); });
@@ -112,20 +115,38 @@ void Ingester::PushTraces(const std::string& tenant, model::RegroupedBatch batch
   uint32_t too_many = 0;
   uint32_t too_large = 0;
   uint32_t created = 0;
-  for (const model::TraceSlice& t : batch.traces) {
-    switch (inst->live.Append(t.id, batch.fragment(t), t.span_count, t.start_unix_nano,
-                              t.end_unix_nano, now, l)) {
-      case AppendResult::kNewTrace:
-        ++created;
-        break;
-      case AppendResult::kOk:
-        break;
-      case AppendResult::kTooManyTraces:
-        too_many += t.span_count;
-        break;
-      case AppendResult::kTraceTooLarge:
-        too_large += t.span_count;
-        break;
+  {
+    std::lock_guard<std::mutex> lock(inst->push_mu);
+    uint64_t seq = inst->next_seq++;
+    std::optional<wal::RecordBuilder> record;
+    if (wal_ != nullptr) {
+      record.emplace(seq);
+    }
+    for (const model::TraceSlice& t : batch.traces) {
+      ByteView fragment = batch.fragment(t);
+      AppendResult r = inst->live.Append(t.id, fragment, t.span_count, t.start_unix_nano,
+                                         t.end_unix_nano, now, l, seq);
+      switch (r) {
+        case AppendResult::kNewTrace:
+          ++created;
+          break;
+        case AppendResult::kOk:
+          break;
+        case AppendResult::kTooManyTraces:
+          too_many += t.span_count;
+          continue;
+        case AppendResult::kTraceTooLarge:
+          too_large += t.span_count;
+          continue;
+      }
+      if (record) {
+        record->Add(t.id, t.start_unix_nano, t.end_unix_nano, t.span_count, fragment);
+      }
+    }
+    if (record) {
+      // Acknowledged once durable (the WAL writer calls `done` after its sync). Queued under
+      // push_mu so records reach the log in sequence order.
+      wal_->Append(tenant, record->Finish(), seq, std::move(done));
     }
   }
   if (created > 0) {
@@ -138,7 +159,43 @@ void Ingester::PushTraces(const std::string& tenant, model::RegroupedBatch batch
   if (too_large > 0) {
     distributor::DiscardedSpansTotal().WithLabels({"trace_too_large", tenant}).Inc(too_large);
   }
-  done(Status::Ok());
+  if (wal_ == nullptr) {
+    done(Status::Ok());
+  }
+}
+
+Status Ingester::Replay() {
+  if (wal_ == nullptr) {
+    return Status::Ok();
+  }
+  int64_t now = clock_->MonotonicNanos();
+  LiveTraces::Limits unlimited;
+  uint64_t traces = 0;
+  Status bad;
+  wal::Wal::ReplayStats stats;
+  VV_RETURN_IF_ERROR(wal_->Replay(
+      [&](const std::string& tenant, uint64_t seq, ByteView payload) {
+        Instance* inst = GetOrCreate(tenant);
+        uint64_t parsed_seq = 0;
+        Status s = wal::ParsePayload(payload, &parsed_seq, [&](const wal::WalTrace& t) {
+          inst->live.Append(t.id, t.fragment, t.spans, t.start_unix_nano, t.end_unix_nano, now,
+                            unlimited, seq);
+          ++traces;
+        });
+        if (!s.ok() && bad.ok()) {
+          bad = s;  // checksummed but unparseable: a bug, not a torn write; keep going
+        }
+        std::lock_guard<std::mutex> lock(inst->push_mu);
+        inst->next_seq = std::max(inst->next_seq, seq + 1);
+      },
+      &stats));
+  if (!bad.ok()) {
+    VV_ERROR("wal record could not be decoded", {"err", bad});
+  }
+  VV_INFO("wal replayed", {"segments", stats.segments}, {"records", stats.records},
+          {"traces", traces}, {"torn_segments", stats.torn_segments},
+          {"bytes_dropped", stats.dropped_bytes});
+  return Status::Ok();
 }
 
 std::string Ingester::FindTraceById(const std::string& tenant, const model::TraceId& id) const {
@@ -162,13 +219,23 @@ void Ingester::Sweep(bool force) {
   }
   int64_t now = clock_->MonotonicNanos();
   for (auto& [tenant, inst] : instances) {
-    inst->live.Cut(now, config_.max_trace_idle.count(), config_.max_trace_live.count(), force,
-                   [inst = inst, now](const model::TraceId& id, LiveTrace&& t) {
-                     inst->cut.Append(id, std::move(t), now);
-                   });
+    uint64_t next_seq = 0;
+    {
+      // Every push below next_seq is in memory (live or cut) from here on.
+      std::lock_guard<std::mutex> lock(inst->push_mu);
+      next_seq = inst->next_seq;
+    }
+    uint64_t live_min =
+        inst->live.Cut(now, config_.max_trace_idle.count(), config_.max_trace_live.count(), force,
+                       [inst = inst, now](const model::TraceId& id, LiveTrace&& t) {
+                         inst->cut.Append(id, std::move(t), now);
+                       });
     int cut = inst->cut.Maintain(now, force);
     if (cut > 0) {
       BlocksCutTotal().WithLabels({tenant}).Inc(cut);
+    }
+    if (wal_ != nullptr) {
+      wal_->Truncate(tenant, std::min({next_seq, live_min, inst->cut.min_unflushed_seq()}));
     }
   }
 }

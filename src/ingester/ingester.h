@@ -22,18 +22,23 @@
 #include "distributor/trace_sink.h"
 #include "ingester/cut_traces.h"
 #include "ingester/live_traces.h"
+#include "ingester/wal/wal.h"
 #include "overrides/overrides.h"
 
 namespace vivace::ingester {
 
 class Ingester final : public distributor::TraceSink {
  public:
+  // `wal` may be null (no durability: unit tests, micro-benchmarks); it must outlive the ingester.
   Ingester(const config::LiveStoreConfig& config, const overrides::Overrides* overrides,
-           const Clock* clock);
+           const Clock* clock, wal::Wal* wal = nullptr);
   Ingester(const Ingester&) = delete;
   Ingester& operator=(const Ingester&) = delete;
   ~Ingester() override;
 
+  // Replays the WAL into live traces (before Start). Limits do not apply to replayed data: it
+  // was acknowledged.
+  Status Replay();
   void Start();
   // Stops the sweep loop. Pushes after Stop are refused with UNAVAILABLE.
   void Stop();
@@ -54,6 +59,10 @@ class Ingester final : public distributor::TraceSink {
  private:
   struct Instance {
     explicit Instance(CutTraces::Options o) : cut(o) {}
+    // Orders WAL sequence numbers with the order pushes reach the live traces, so that the
+    // truncation watermark never passes data that is not yet in memory.
+    std::mutex push_mu;
+    uint64_t next_seq = 1;  // guarded by push_mu
     LiveTraces live;
     CutTraces cut;
   };
@@ -64,6 +73,7 @@ class Ingester final : public distributor::TraceSink {
   config::LiveStoreConfig config_;
   const overrides::Overrides* overrides_;
   const Clock* clock_;
+  wal::Wal* wal_;
   mutable std::shared_mutex tenants_mu_;
   std::unordered_map<std::string, std::unique_ptr<Instance>> tenants_;
 

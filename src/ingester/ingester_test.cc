@@ -1,5 +1,8 @@
 #include "ingester/ingester.h"
 
+#include <filesystem>
+#include <future>
+
 #include <gtest/gtest.h>
 
 #include "distributor/metrics.h"
@@ -100,6 +103,27 @@ TEST_F(IngesterTest, MemoryLimitRefusesPushes) {
   EXPECT_EQ(Push("m", testing::MakeTrace({.seed = 7})).code(), Code::kResourceExhausted);
   ing_->Sweep(true);  // cutting frees live memory
   EXPECT_TRUE(Push("m", testing::MakeTrace({.seed = 7})).ok());
+}
+
+TEST_F(IngesterTest, AcknowledgedPushesSurviveARestart) {
+  char tmpl[] = "/tmp/vivace-ing-XXXXXX";
+  std::string dir = mkdtemp(tmpl);
+  {
+    wal::Wal log({.dir = dir});
+    ASSERT_TRUE(log.Start().ok());
+    Ingester ing(cfg_.live_store, &overrides_, &clock_, &log);
+    std::promise<Status> acked;
+    std::string bytes = testing::MakeTrace({.seed = 9, .spans = 4}).SerializeAsString();
+    auto scan = model::ScanExportRequest(bytes, {});
+    ing.PushTraces("t", scan->Regroup(), [&](Status s) { acked.set_value(std::move(s)); });
+    ASSERT_TRUE(acked.get_future().get().ok());
+    // A crash: the process ends without cutting or flushing anything.
+  }
+  wal::Wal log({.dir = dir});
+  Ingester ing(cfg_.live_store, &overrides_, &clock_, &log);
+  ASSERT_TRUE(ing.Replay().ok());
+  EXPECT_EQ(CountFragments(ing.FindTraceById("t", Id(9))), 1u);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(IngesterTest, RefusesAfterStop) {

@@ -18,7 +18,7 @@ const LiveTraces::Shard& LiveTraces::ShardFor(const model::TraceId& id) const {
 
 AppendResult LiveTraces::Append(const model::TraceId& id, ByteView fragment, uint32_t spans,
                                 uint64_t start_unix_nano, uint64_t end_unix_nano, int64_t now_ns,
-                                const Limits& limits) {
+                                const Limits& limits, uint64_t seq) {
   Shard& shard = ShardFor(id);
   std::lock_guard<std::mutex> lock(shard.mu);
   LiveTrace* t = shard.traces.Find(id);
@@ -34,6 +34,7 @@ AppendResult LiveTraces::Append(const model::TraceId& id, ByteView fragment, uin
     bool inserted = false;
     t = &shard.traces.FindOrInsert(id, &inserted);
     t->first_append_ns = now_ns;
+    t->first_seq = seq;
     count_.fetch_add(1, std::memory_order_relaxed);
     created = true;
   } else if (limits.max_bytes_per_trace > 0 &&
@@ -58,9 +59,10 @@ AppendResult LiveTraces::Append(const model::TraceId& id, ByteView fragment, uin
   return created ? AppendResult::kNewTrace : AppendResult::kOk;
 }
 
-void LiveTraces::Cut(int64_t now_ns, int64_t idle_ns, int64_t live_ns, bool all,
-                     const std::function<void(const model::TraceId&, LiveTrace&&)>& cut) {
+uint64_t LiveTraces::Cut(int64_t now_ns, int64_t idle_ns, int64_t live_ns, bool all,
+                         const std::function<void(const model::TraceId&, LiveTrace&&)>& cut) {
   std::vector<std::pair<model::TraceId, LiveTrace>> out;
+  uint64_t min_seq = UINT64_MAX;
   for (Shard& shard : shards_) {
     out.clear();
     {
@@ -70,6 +72,8 @@ void LiveTraces::Cut(int64_t now_ns, int64_t idle_ns, int64_t live_ns, bool all,
                    now_ns - t.first_append_ns >= live_ns;
         if (due) {
           out.emplace_back(id, std::move(t));
+        } else {
+          min_seq = std::min(min_seq, t.first_seq);
         }
         return due;
       });
@@ -81,6 +85,7 @@ void LiveTraces::Cut(int64_t now_ns, int64_t idle_ns, int64_t live_ns, bool all,
       cut(id, std::move(t));
     }
   }
+  return min_seq;
 }
 
 bool LiveTraces::Find(const model::TraceId& id, std::string* out) const {

@@ -22,6 +22,7 @@ struct LiveTrace {
   std::string data;  // framed fragments (fragments.h)
   uint32_t spans = 0;
   uint32_t payload_bytes = 0;  // protobuf bytes, without framing (what max_bytes_per_trace limits)
+  uint64_t first_seq = 0;       // WAL sequence of its first fragment (0 = not logged)
   int64_t first_append_ns = 0;  // monotonic
   int64_t last_append_ns = 0;
   uint64_t start_unix_nano = 0;
@@ -37,15 +38,16 @@ class LiveTraces {
     int64_t max_bytes_per_trace = 0;  // 0 = unlimited
   };
 
-  // Appends one push's fragment of trace `id`.
+  // Appends one push's fragment of trace `id`; `seq` is the push's WAL sequence.
   AppendResult Append(const model::TraceId& id, ByteView fragment, uint32_t spans,
                       uint64_t start_unix_nano, uint64_t end_unix_nano, int64_t now_ns,
-                      const Limits& limits);
+                      const Limits& limits, uint64_t seq = 0);
 
   // Removes every trace idle for at least `idle_ns` or alive for at least `live_ns` (all of
-  // them when `all`), passing each to `cut`. Called without holding other locks.
-  void Cut(int64_t now_ns, int64_t idle_ns, int64_t live_ns, bool all,
-           const std::function<void(const model::TraceId&, LiveTrace&&)>& cut);
+  // them when `all`), passing each to `cut`. Called without holding other locks. Returns the
+  // smallest first_seq among the traces that stay live (UINT64_MAX if none).
+  uint64_t Cut(int64_t now_ns, int64_t idle_ns, int64_t live_ns, bool all,
+               const std::function<void(const model::TraceId&, LiveTrace&&)>& cut);
 
   // Appends the trace's framed fragments to `out`; false if it is not live.
   bool Find(const model::TraceId& id, std::string* out) const;

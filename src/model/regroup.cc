@@ -28,6 +28,21 @@ Status WrongType(uint32_t field, const char* msg) {
       fmt::format("malformed protobuf: field {} of {} has an unexpected wire type", field, msg));
 }
 
+Status CheckLinkIds(ByteView link) {
+  Reader r(link);
+  while (r.Next()) {
+    if (r.field() == 1 && !r.bytes().empty() && r.bytes().size() != 16) {
+      return Status::InvalidArgument(
+          fmt::format("link trace ids must be 128 bit, received {} bits", r.bytes().size() * 8));
+    }
+    if (r.field() == 2 && !r.bytes().empty() && r.bytes().size() != 8) {
+      return Status::InvalidArgument(
+          fmt::format("link span ids must be 64 bit, received {} bits", r.bytes().size() * 8));
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<ScannedRequest> ScanExportRequest(ByteView request, const WalkOptions& options) {
@@ -169,11 +184,21 @@ Status ScannedRequest::ScanSpan(ByteView span, uint32_t scope, const WalkOptions
       case 2:
         span_id = r.bytes();
         break;
+      case 4:
+        // OTLP decoders accept only empty or 8-byte parent IDs (and 0/16, 0/8 in links).
+        if (!r.bytes().empty() && r.bytes().size() != 8) {
+          return Status::InvalidArgument(fmt::format(
+              "parent span ids must be 64 bit, received {} bits", r.bytes().size() * 8));
+        }
+        break;
       case 7:
         start = r.varint();
         break;
       case 8:
         end = r.varint();
+        break;
+      case 13:
+        VV_RETURN_IF_ERROR(CheckLinkIds(r.bytes()));
         break;
       default:
         break;

@@ -96,6 +96,20 @@ TEST(RegroupTest, RejectsBadIdsWithTempoMessages) {
   EXPECT_STREQ(scan->id_error_reason(), "invalid_span_id");
 }
 
+TEST(RegroupTest, RejectsBadParentAndLinkIdLengths) {
+  auto req = MakeTrace({.seed = 3, .spans = 2});
+  req.mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans(1)->set_parent_span_id("abc");
+  std::string bytes = req.SerializeAsString();
+  EXPECT_EQ(ScanExportRequest(bytes, {}).status().message(),
+            "parent span ids must be 64 bit, received 24 bits");
+  req = MakeTrace({.seed = 3, .spans = 2});
+  req.mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans(1)->mutable_links(0)
+      ->set_trace_id("short");
+  bytes = req.SerializeAsString();
+  EXPECT_EQ(ScanExportRequest(bytes, {}).status().message(),
+            "link trace ids must be 128 bit, received 40 bits");
+}
+
 TEST(RegroupTest, RejectsMalformedBytes) {
   std::string bytes = MakeTrace({.seed = 4}).SerializeAsString();
   for (size_t cut : {size_t{1}, bytes.size() / 2, bytes.size() - 1}) {
