@@ -1,0 +1,23 @@
+#include "block/encoding.h"
+
+namespace vivace::block {
+
+std::string_view EncodingName(Encoding e) {
+  switch (e) {
+    case Encoding::kPlain:
+      return "PLAIN";
+    case Encoding::kBitpack:
+      return "BITPACK";
+    case Encoding::kDelta:
+      return "DELTA";
+    case Encoding::kDict:
+      return "DICT";
+    case Encoding::kBytes:
+      return "BYTES";
+    case Encoding::kBitmap:
+      return "BITMAP";
+  }
+  return "UNKNOWN";
+}
+
+}  // namespace vivace::block
