@@ -34,6 +34,13 @@ std::string_view Arena::CopyString(std::string_view s) {
   return {p, s.size()};
 }
 
+void Arena::Reset() {
+  blocks_.clear();
+  ptr_ = nullptr;
+  remaining_ = 0;
+  usage_ = 0;
+}
+
 char* Arena::NewBlock(size_t bytes) {
   // new char[] is aligned for any fundamental type.
   blocks_.push_back(std::make_unique<char[]>(bytes));

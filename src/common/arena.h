@@ -36,6 +36,8 @@ class Arena {
   std::string_view CopyString(std::string_view s);
 
   size_t MemoryUsage() const { return usage_; }
+  // Frees everything allocated so far.
+  void Reset();
 
  private:
   static constexpr size_t kBlockSize = 16 * 1024;

@@ -63,6 +63,7 @@ class [[nodiscard]] Status {
   static Status DataLoss(std::string msg) { return {Code::kDataLoss, std::move(msg)}; }
   static Status Internal(std::string msg) { return {Code::kInternal, std::move(msg)}; }
   static Status Unimplemented(std::string msg) { return {Code::kUnimplemented, std::move(msg)}; }
+  static Status OutOfRange(std::string msg) { return {Code::kOutOfRange, std::move(msg)}; }
   static Status Unauthenticated(std::string msg) {
     return {Code::kUnauthenticated, std::move(msg)};
   }
