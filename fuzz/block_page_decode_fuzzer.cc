@@ -1,8 +1,9 @@
 // Fuzzes every decoder of the block format's low-level pieces with the same bytes: u64 pages
-// (PLAIN, BITPACK, DELTA), BYTES, fixed-width PLAIN, DICT codes, BITMAP and optional pages, page
-// index entries, bloom shards, zstd pages and dictionary pages. None may crash or allocate
-// beyond its bound; whatever decodes must survive a re-encode: canonical forms come back byte
-// for byte, the others decode to the same values.
+// (PLAIN, BITPACK, DELTA, TABLE, VARBITS), f64 pages (PLAIN, TABLE, DECIMAL), BYTES, fixed-width
+// PLAIN, DICT codes, BITMAP and optional pages, page index entries, bloom shards, zstd and LZ4
+// pages and dictionary pages. None may crash or allocate beyond its bound; whatever decodes
+// must survive a re-encode: canonical forms come back byte for byte, the others decode to the
+// same values.
 //
 // Input: u16 n (value or page count) | u32 aux (dictionary size, null count or chunk bytes)
 // | page bytes.
@@ -33,7 +34,8 @@ void Check(bool ok) {
 }
 
 void FuzzU64(ByteView page, uint32_t n) {
-  for (vb::Encoding e : {vb::Encoding::kPlain, vb::Encoding::kBitpack, vb::Encoding::kDelta}) {
+  for (vb::Encoding e : {vb::Encoding::kPlain, vb::Encoding::kBitpack, vb::Encoding::kDelta,
+                         vb::Encoding::kTable, vb::Encoding::kVarbits}) {
     auto values = vb::DecodeU64(e, page, n);
     if (!values.ok()) {
       continue;
@@ -44,7 +46,20 @@ void FuzzU64(ByteView page, uint32_t n) {
       again = vb::EncodePlainU64(*values, page[0]);
       Check(ByteView(again) == page);  // PLAIN is canonical
     } else {
-      again = e == vb::Encoding::kBitpack ? vb::EncodeBitpack(*values) : vb::EncodeDelta(*values);
+      switch (e) {
+        case vb::Encoding::kBitpack:
+          again = vb::EncodeBitpack(*values);
+          break;
+        case vb::Encoding::kDelta:
+          again = vb::EncodeDelta(*values);
+          break;
+        case vb::Encoding::kTable:
+          again = vb::EncodeTable(*values);
+          break;
+        default:
+          again = vb::EncodeVarbits(*values);
+          break;
+      }
       auto back = vb::DecodeU64(e, ByteView(again), n);
       Check(back.ok() && *back == *values);
     }
@@ -52,6 +67,18 @@ void FuzzU64(ByteView page, uint32_t n) {
     Check(best.bytes.size() <= again.size());
     auto back = vb::DecodeU64(best.encoding, ByteView(best.bytes), n);
     Check(back.ok() && *back == *values);
+  }
+}
+
+void FuzzF64(ByteView page, uint32_t n) {
+  for (vb::Encoding e : {vb::Encoding::kPlain, vb::Encoding::kTable, vb::Encoding::kDecimal}) {
+    std::vector<uint64_t> bits(n);
+    if (!vb::DecodeF64Into(e, page, bits).ok()) {
+      continue;
+    }
+    vb::F64Page best = vb::EncodeF64Page(bits);
+    std::vector<uint64_t> back(n);
+    Check(vb::DecodeF64Into(best.encoding, ByteView(best.bytes), back).ok() && back == bits);
   }
 }
 
@@ -98,14 +125,11 @@ void FuzzBitmaps(ByteView page, uint32_t n, uint32_t aux) {
 }
 
 void FuzzIndexAndBloom(ByteView page, uint32_t n, uint32_t aux) {
-  if (auto index = vb::DecodePageIndex(page, n % 64, aux); index.ok()) {
-    Check(ByteView(vb::EncodePageIndex(*index)) == page);
-  }
-  if (page.size() >= vb::kPageIndexEntryBytes) {
-    if (auto e = vb::DecodePageIndexEntry(page.substr(0, vb::kPageIndexEntryBytes)); e.ok()) {
-      std::string again;
-      vb::AppendPageIndexEntry(*e, again);
-      Check(ByteView(again) == page.substr(0, vb::kPageIndexEntryBytes));
+  for (bool dict : {false, true}) {
+    size_t pos = 0;
+    if (auto index = vb::DecodePageIndex(page, &pos, n % 64, aux % 64, aux, dict); index.ok()) {
+      // Canonical (minimal varints, implied offsets): the consumed bytes come back exactly.
+      Check(ByteView(vb::EncodePageIndex(*index, dict)) == page.substr(0, pos));
     }
   }
   if (auto shard = vb::BloomShard::Parse(page); shard.ok()) {
@@ -116,8 +140,10 @@ void FuzzIndexAndBloom(ByteView page, uint32_t n, uint32_t aux) {
 }
 
 void FuzzCompressedPages(ByteView page, uint32_t aux) {
-  if (auto raw = vb::OpenPage(page, vb::Codec::kZstd); raw.ok()) {
-    Check(raw->view().size() <= vb::kMaxPageBytes);
+  for (vb::Codec codec : {vb::Codec::kZstd, vb::Codec::kLz4}) {
+    if (auto raw = vb::OpenPage(page, codec); raw.ok()) {
+      Check(raw->view().size() <= vb::kMaxPageBytes);
+    }
   }
   auto check_dict = [](const vb::Dictionary& d) {
     for (uint32_t i = 1; i < d.size(); ++i) {
@@ -141,10 +167,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   const uint32_t n = data[0] | (uint32_t{data[1]} << 8);
-  const uint32_t aux = data[2] | (uint32_t{data[3]} << 8) | (uint32_t{data[4]} << 16)
-                       | (uint32_t{data[5]} << 24);
+  const uint32_t aux =
+      data[2] | (uint32_t{data[3]} << 8) | (uint32_t{data[4]} << 16) | (uint32_t{data[5]} << 24);
   ByteView page(data + 6, size - 6);
   FuzzU64(page, n);
+  FuzzF64(page, n);
   FuzzStrings(page, n, aux);
   FuzzBitmaps(page, n, aux);
   FuzzIndexAndBloom(page, n, aux);

@@ -10,6 +10,7 @@ namespace vivace::block {
 namespace {
 
 void PutU32(std::string& out, uint32_t v) { out.append(reinterpret_cast<const char*>(&v), 4); }
+
 void PutU64(std::string& out, uint64_t v) { out.append(reinterpret_cast<const char*>(&v), 8); }
 
 template <typename T>
@@ -37,10 +38,17 @@ Result<std::vector<RowGroupEntry>> DecodeEntries(ByteView bytes, uint32_t n) {
     r.length = At<uint32_t>(e, 40);
     r.summary.n_traces = At<uint32_t>(e, 44);
     r.summary.n_spans = At<uint32_t>(e, 48);
+    r.header_bytes = At<uint32_t>(e, 52);
     r.summary.min_start = At<uint64_t>(e, 56);
     r.summary.max_end = At<uint64_t>(e, 64);
-    if (r.summary.max_id < r.summary.min_id || (i > 0 && !(out[i - 1].summary.max_id < r.summary.min_id))) {
+    r.summary.min_duration = At<uint64_t>(e, 72);
+    r.summary.max_duration = At<uint64_t>(e, 80);
+    if (r.summary.max_id < r.summary.min_id
+        || (i > 0 && !(out[i - 1].summary.max_id < r.summary.min_id))) {
       return Corrupt("entries out of order");
+    }
+    if (r.header_bytes > r.length || r.summary.n_traces == 0) {
+      return Corrupt("entry sizes");
     }
   }
   return out;
@@ -58,9 +66,11 @@ std::string EncodeIndexEntries(const std::vector<RowGroupEntry>& entries) {
     PutU32(out, r.length);
     PutU32(out, r.summary.n_traces);
     PutU32(out, r.summary.n_spans);
-    PutU32(out, 0);
+    PutU32(out, r.header_bytes);
     PutU64(out, r.summary.min_start);
     PutU64(out, r.summary.max_end);
+    PutU64(out, r.summary.min_duration);
+    PutU64(out, r.summary.max_duration);
   }
   return out;
 }
@@ -91,8 +101,8 @@ Result<std::vector<RowGroupEntry>> DecodeIndex(ByteView index) {
 }
 
 Result<std::vector<RowGroupEntry>> DecodeDataTail(ByteView tail) {
-  if (tail.size() < kDataTrailerSize ||
-      std::memcmp(tail.data() + tail.size() - 8, kDataMagic, 8) != 0) {
+  if (tail.size() < kDataTrailerSize
+      || std::memcmp(tail.data() + tail.size() - 8, kDataMagic, 8) != 0) {
     return Corrupt("data trailer");
   }
   uint32_t len = At<uint32_t>(tail, tail.size() - 16);

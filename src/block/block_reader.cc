@@ -72,10 +72,9 @@ Result<std::optional<std::string>> BlockReader::FindTrace(const model::TraceId& 
       return loaded.WithContext(fmt::format("block {}", block_id_));
     }
     // The first row group whose max ID is >= id; it holds id if its min is <= id.
-    auto it = std::lower_bound(index_.begin(), index_.end(), id,
-                               [](const RowGroupEntry& e, const model::TraceId& v) {
-                                 return e.summary.max_id < v;
-                               });
+    auto it = std::lower_bound(
+        index_.begin(), index_.end(), id,
+        [](const RowGroupEntry& e, const model::TraceId& v) { return e.summary.max_id < v; });
     if (it == index_.end() || id < it->summary.min_id) {
       return std::optional<std::string>();
     }
@@ -104,8 +103,8 @@ Status BlockReader::Verify(const std::function<void(size_t, size_t)>& progress) 
   std::string data_key = ObjectKey(meta_.tenant_id, block_id_, "data");
   VV_ASSIGN_OR_RETURN(uint64_t size, backend_->Size(data_key));
   if (size != meta_.size || meta_.footer_size > size) {
-    return Status::DataLoss(fmt::format("data object is {} bytes, meta.json says {}", size,
-                                        meta_.size));
+    return Status::DataLoss(
+        fmt::format("data object is {} bytes, meta.json says {}", size, meta_.size));
   }
   VV_ASSIGN_OR_RETURN(std::string tail,
                       backend_->ReadRange(data_key, size - meta_.footer_size, meta_.footer_size));

@@ -34,7 +34,8 @@ class BlockReader {
 
   // The trace as a serialized tempopb.Trace, or nullopt if the block does not hold it.
   // DataLoss when the objects it reads are corrupt.
-  Result<std::optional<std::string>> FindTrace(const model::TraceId& id, FindStats* stats = nullptr);
+  Result<std::optional<std::string>> FindTrace(const model::TraceId& id,
+                                               FindStats* stats = nullptr);
 
   // The row-group index (loaded on first use).
   Result<std::vector<RowGroupEntry>> Index();

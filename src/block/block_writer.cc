@@ -4,6 +4,8 @@
 
 #include "backend/block_store.h"
 #include "backend/keys.h"
+#include "block/little_endian.h"
+#include "block/row_group_format.h"
 #include "common/crc32c.h"
 
 namespace vivace::block {
@@ -12,6 +14,7 @@ BlockWriter::BlockWriter(backend::RawBackend* backend, BlockWriterOptions option
     : backend_(backend),
       options_(std::move(options)),
       block_id_text_(options_.block_id.ToString()),
+      row_group_(options_.row_group),
       bloom_(ShardedBloom::ForItems(options_.estimated_traces, options_.bloom_false_positive,
                                     options_.bloom_shard_bytes)) {}
 
@@ -48,6 +51,8 @@ Status BlockWriter::FlushRowGroup() {
   std::string rg = row_group_.Finish(&e.summary);
   e.offset = data_size_;
   e.length = static_cast<uint32_t>(rg.size());
+  e.header_bytes = static_cast<uint32_t>(
+      kRowGroupPrefixBytes + LoadLe32(reinterpret_cast<const uint8_t*>(rg.data()) + 8));
   VV_RETURN_IF_ERROR(data_->Append(ByteView(rg)));
   data_size_ += rg.size();
   if (entries_.empty()) {

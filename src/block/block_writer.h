@@ -24,8 +24,11 @@ struct BlockWriterOptions {
   uint64_t estimated_traces = 1000;  // sizes the bloom filter
   double bloom_false_positive = 0.01;
   uint64_t bloom_shard_bytes = 102400;
-  size_t row_group_bytes = 4 << 20;  // pre-compression estimate at which a row group is cut
+  // A row group is cut once this many bytes of serialized traces were added to it (about 1/12
+  // of that is stored on the loadgen mix). Find-by-ID reads one whole row group.
+  size_t row_group_bytes = 8 << 20;
   uint32_t compaction_level = 0;
+  RowGroupWriterOptions row_group;  // pages, compression, attribute promotion
 };
 
 class BlockWriter {

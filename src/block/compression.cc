@@ -1,7 +1,10 @@
 #include "block/compression.h"
 
+#include <lz4.h>
 #include <zstd.h>
 
+#include <algorithm>
+#include <cstring>
 #include <memory>
 
 namespace vivace::block {
@@ -10,6 +13,7 @@ namespace {
 struct CCtxDeleter {
   void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
 };
+
 struct DCtxDeleter {
   void operator()(ZSTD_DCtx* d) const { ZSTD_freeDCtx(d); }
 };
@@ -44,17 +48,59 @@ std::string ZstdCompress(ByteView raw, int level) {
 }
 
 StoredPage CompressPage(ByteView raw, int level) {
+  return CompressPage(raw, PageCompression{Codec::kZstd, level});
+}
+
+StoredPage CompressPage(ByteView raw, PageCompression how) {
   StoredPage page;
-  if (!raw.empty()) {
-    std::string z = ZstdCompress(raw, level);
+  if (!raw.empty() && how.codec != Codec::kNone) {
+    std::string z = how.codec == Codec::kLz4 ? Lz4Compress(raw) : ZstdCompress(raw, how.level);
     if (!z.empty() && z.size() * 10 <= raw.size() * 9) {
-      page.codec = Codec::kZstd;
+      page.codec = how.codec;
       page.bytes = std::move(z);
       return page;
     }
   }
   page.bytes = raw.ToString();
   return page;
+}
+
+std::string Lz4Compress(ByteView raw) {
+  if (raw.size() > static_cast<size_t>(LZ4_MAX_INPUT_SIZE)) {
+    return std::string();
+  }
+  const int bound = LZ4_compressBound(static_cast<int>(raw.size()));
+  std::string out(4 + static_cast<size_t>(bound), '\0');
+  const auto len = static_cast<uint32_t>(raw.size());
+  std::memcpy(out.data(), &len, 4);
+  const int n = LZ4_compress_default(reinterpret_cast<const char*>(raw.data()), out.data() + 4,
+                                     static_cast<int>(raw.size()), bound);
+  out.resize(n <= 0 ? 0 : 4 + static_cast<size_t>(n));
+  return out;
+}
+
+Result<std::vector<uint8_t>> Lz4Decompress(ByteView stored, size_t max_bytes) {
+  if (stored.size() < 4) {
+    return Status::DataLoss("lz4 page is shorter than its length");
+  }
+  uint32_t len = 0;
+  std::memcpy(&len, stored.data(), 4);
+  ByteView block = stored.substr(4);
+  // LZ4 expands at most ~255x: one literal-length byte of 255 per 255 bytes of match.
+  if (len > max_bytes || len > (block.size() + 1) * 255
+      || block.size() > static_cast<size_t>(LZ4_MAX_INPUT_SIZE)) {
+    return Status::DataLoss("lz4 page declares " + std::to_string(len)
+                            + " bytes, more than allowed");
+  }
+  std::vector<uint8_t> out(std::max<size_t>(len, 1));  // a valid pointer also for len 0
+  const int n = LZ4_decompress_safe(reinterpret_cast<const char*>(block.data()),
+                                    reinterpret_cast<char*>(out.data()),
+                                    static_cast<int>(block.size()), static_cast<int>(len));
+  if (n < 0 || static_cast<uint32_t>(n) != len) {
+    return Status::DataLoss("lz4 page is corrupt");
+  }
+  out.resize(len);
+  return out;
 }
 
 Result<std::vector<uint8_t>> ZstdDecompress(ByteView frame, size_t max_bytes) {
@@ -94,6 +140,10 @@ Result<PageBuffer> OpenPage(ByteView stored, Codec codec, size_t max_bytes) {
       return PageBuffer(stored);
     case Codec::kZstd: {
       VV_ASSIGN_OR_RETURN(std::vector<uint8_t> raw, ZstdDecompress(stored, max_bytes));
+      return PageBuffer(std::move(raw));
+    }
+    case Codec::kLz4: {
+      VV_ASSIGN_OR_RETURN(std::vector<uint8_t> raw, Lz4Decompress(stored, max_bytes));
       return PageBuffer(std::move(raw));
     }
   }

@@ -1,10 +1,10 @@
 #pragma once
 
-// Page compression (storage spec §8.6): a data page is stored as one zstd frame when that
-// saves at least 10% of its bytes, else raw; the page index entry records the codec.
-// Decompression is bounded: the frame must declare its content size, which may not exceed the
-// caller's limit nor what a frame of that many bytes can expand to, so a forged header cannot
-// force a large allocation. Thread-safe (zstd contexts are per thread).
+// Page compression (docs/block-format.md): a data page is stored compressed (zstd frame or LZ4
+// block) when that saves at least 10% of its bytes, else raw; the page index entry records the
+// codec. Decompression is bounded: the stored page must declare its raw size, which may not
+// exceed the caller's limit nor what that many stored bytes can expand to, so a forged header
+// cannot force a large allocation. Thread-safe (zstd contexts are per thread).
 
 #include <cstdint>
 #include <string>
@@ -19,6 +19,13 @@ namespace vivace::block {
 
 constexpr int kDefaultZstdLevel = 3;
 
+// How data pages are compressed: a codec and, for zstd, its level (negative levels are zstd's
+// fast modes).
+struct PageCompression {
+  Codec codec = Codec::kZstd;
+  int level = kDefaultZstdLevel;
+};
+
 struct StoredPage {
   Codec codec = Codec::kNone;
   std::string bytes;
@@ -26,6 +33,13 @@ struct StoredPage {
 
 // zstd at `level` when the frame is at most 90% of `raw`, else `raw` unchanged.
 StoredPage CompressPage(ByteView raw, int level = kDefaultZstdLevel);
+// `how.codec` when the result is at most 90% of `raw`, else `raw` unchanged (Codec::kNone).
+StoredPage CompressPage(ByteView raw, PageCompression how);
+
+// One LZ4 page: u32 raw length | LZ4 block. DataLoss when malformed, when the block does not
+// decode to exactly the declared length, or when that length exceeds `max_bytes`.
+std::string Lz4Compress(ByteView raw);
+Result<std::vector<uint8_t>> Lz4Decompress(ByteView stored, size_t max_bytes);
 
 // One zstd frame (with its content size) of `raw`.
 std::string ZstdCompress(ByteView raw, int level = kDefaultZstdLevel);
@@ -39,11 +53,10 @@ Result<std::vector<uint8_t>> ZstdDecompress(ByteView frame, size_t max_bytes);
 class PageBuffer {
  public:
   explicit PageBuffer(ByteView raw) : view_(raw) {}
+
   explicit PageBuffer(std::vector<uint8_t> owned) : owned_(std::move(owned)), is_owned_(true) {}
 
-  ByteView view() const {
-    return is_owned_ ? ByteView(owned_.data(), owned_.size()) : view_;
-  }
+  ByteView view() const { return is_owned_ ? ByteView(owned_.data(), owned_.size()) : view_; }
 
  private:
   ByteView view_;

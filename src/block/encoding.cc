@@ -16,6 +16,12 @@ std::string_view EncodingName(Encoding e) {
       return "BYTES";
     case Encoding::kBitmap:
       return "BITMAP";
+    case Encoding::kTable:
+      return "TABLE";
+    case Encoding::kVarbits:
+      return "VARBITS";
+    case Encoding::kDecimal:
+      return "DECIMAL";
   }
   return "UNKNOWN";
 }

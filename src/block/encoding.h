@@ -18,15 +18,19 @@ enum class Encoding : uint8_t {
   kDict = 3,     // u8 width | dictionary codes packed
   kBytes = 4,    // DELTA of n+1 offsets | concatenated bytes
   kBitmap = 5,   // ceil(n/8) bytes, bit i = value i, LSB-first
+  kTable = 6,    // u16 count | BITPACK of the sorted distinct values | u8 width | codes packed
+  kVarbits = 7,  // u64 base | widths (raw or zstd) | value bits below each top bit, packed
+  kDecimal = 8,  // f64: u8 exponent | u8 inner encoding | inner u64 page of zigzag(mantissa)
 };
-constexpr uint8_t kMaxEncoding = 5;
+constexpr uint8_t kMaxEncoding = 8;
 
 // Compression of a stored page (one byte in the page index entry).
 enum class Codec : uint8_t {
   kNone = 0,
   kZstd = 1,
+  kLz4 = 2,  // u32 raw length | one LZ4 block
 };
-constexpr uint8_t kMaxCodec = 1;
+constexpr uint8_t kMaxCodec = 2;
 
 // At most this many values (slots, nulls included) in one page. Writers cut pages before it;
 // readers reject larger counts, so a decoded page never exceeds 8 MiB of u64 even when the

@@ -4,6 +4,7 @@
 #include <bit>
 #include <charconv>
 #include <cstring>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -113,7 +114,7 @@ Status NameBadColumn(ByteView rowgroup, const Status& failure) {
   for (const ChunkDesc& chunk : (*reader)->header().chunks) {
     const ColumnInfo* info = GetColumnInfo(chunk.column);
     std::vector<std::string> sink;
-    Status s = ReadColumnText(**reader, chunk.column, {0, (*reader)->rows(info->table)}, &sink);
+    Status s = ReadColumnText(**reader, chunk.column, {0, chunk.n_values}, &sink);
     if (!s.ok()) {
       return s.WithContext(fmt::format("column {}", info->name));
     }
@@ -346,16 +347,7 @@ Result<VerifyReport> Verifier::Run(const InspectProgress& progress) {
 
 }  // namespace
 
-std::string TableLabel(Table t) {
-  int i = static_cast<int>(t);
-  int first_attr = static_cast<int>(Table::kAttrFirst);
-  if (i < first_attr) {
-    return std::string(TableName(t));
-  }
-  auto scope = static_cast<AttrScope>((i - first_attr) / kAttrTypes);
-  auto type = static_cast<AttrType>((i - first_attr) % kAttrTypes);
-  return fmt::format("attr.{}.{}", AttrScopeName(scope), AttrTypeName(type));
-}
+std::string TableLabel(Table t) { return std::string(TableName(t)); }
 
 std::string_view KindName(Kind k) {
   switch (k) {
@@ -376,10 +368,10 @@ std::string_view KindName(Kind k) {
 }
 
 std::optional<uint16_t> FindColumn(std::string_view name) {
-  for (uint16_t c = 0; c < kColumnCount; ++c) {
-    const ColumnInfo* info = GetColumnInfo(c);
+  for (uint32_t c = 0; c < kColumnIdLimit; ++c) {
+    const ColumnInfo* info = GetColumnInfo(static_cast<uint16_t>(c));
     if (info != nullptr && info->name == name) {
-      return c;
+      return static_cast<uint16_t>(c);
     }
   }
   return std::nullopt;
@@ -461,25 +453,32 @@ Result<std::array<RowRange, kTables>> TraceRows(RowGroupReader& reader, uint32_t
   std::array<RowRange, kTables> rows{};
   auto at = [&rows](Table t) -> RowRange& { return rows[static_cast<int>(t)]; };
   at(Table::kTrace) = {ordinal, 1};
-  VV_ASSIGN_OR_RETURN(at(Table::kResource), ChildRange(reader, C(Col::kTraceResEnd),
-                                                       at(Table::kTrace), Table::kResource));
-  VV_ASSIGN_OR_RETURN(at(Table::kScope), ChildRange(reader, C(Col::kResScopeEnd),
-                                                    at(Table::kResource), Table::kScope));
-  VV_ASSIGN_OR_RETURN(at(Table::kSpan),
-                      ChildRange(reader, C(Col::kScopeSpanEnd), at(Table::kScope), Table::kSpan));
+  // Resources and scopes are shared rows referenced by resource_spans/scope_spans, not children.
+  VV_ASSIGN_OR_RETURN(at(Table::kResourceSpans),
+                      ChildRange(reader, C(Col::kTraceRsEnd), at(Table::kTrace),
+                                 Table::kResourceSpans));
+  VV_ASSIGN_OR_RETURN(at(Table::kScopeSpans),
+                      ChildRange(reader, C(Col::kRsSsEnd), at(Table::kResourceSpans),
+                                 Table::kScopeSpans));
+  VV_ASSIGN_OR_RETURN(at(Table::kSpan), ChildRange(reader, C(Col::kSsSpanEnd),
+                                                   at(Table::kScopeSpans), Table::kSpan));
+  // The shared resource and scope rows the trace references, when they are one run.
+  for (auto [ref, from, to] : {std::tuple{C(Col::kRsResource), Table::kResourceSpans,
+                                          Table::kResource},
+                               std::tuple{C(Col::kSsScope), Table::kScopeSpans, Table::kScope}}) {
+    std::vector<uint64_t> refs;
+    VV_RETURN_IF_ERROR(reader.ReadU64(ref, at(from).first, at(from).count, &refs));
+    if (!refs.empty()) {
+      auto [lo, hi] = std::minmax_element(refs.begin(), refs.end());
+      if (*hi - *lo + 1 == refs.size() || *hi == *lo) {
+        at(to) = {static_cast<uint32_t>(*lo), static_cast<uint32_t>(*hi - *lo + 1)};
+      }
+    }
+  }
   VV_ASSIGN_OR_RETURN(at(Table::kEvent),
                       ChildRange(reader, C(Col::kSpanEventEnd), at(Table::kSpan), Table::kEvent));
   VV_ASSIGN_OR_RETURN(at(Table::kLink),
                       ChildRange(reader, C(Col::kSpanLinkEnd), at(Table::kSpan), Table::kLink));
-  for (int s = 0; s < kAttrScopes; ++s) {
-    for (int t = 0; t < kAttrTypes; ++t) {
-      auto scope = static_cast<AttrScope>(s);
-      auto type = static_cast<AttrType>(t);
-      Table table = AttrTable(scope, type);
-      VV_ASSIGN_OR_RETURN(
-          at(table), ChildRange(reader, AttrEndColumn(scope, type), at(OwnerTable(scope)), table));
-    }
-  }
   return rows;
 }
 
@@ -558,9 +557,11 @@ Result<TraceDump> DumpTrace(BlockReader& reader, const model::TraceId& id) {
     return rows.status().WithContext(where);
   }
   dump.rows = *rows;
-  for (uint16_t c = 0; c < kColumnCount; ++c) {
+  for (uint16_t c = 0; c < kPromotedBase; ++c) {
     const ColumnInfo* info = GetColumnInfo(c);
-    if (info == nullptr || dump.rows[static_cast<int>(info->table)].count == 0) {
+    // Sparse columns (attribute values) are not row-aligned: not dumped by row range.
+    if (info == nullptr || info->layout == Layout::kSparse ||
+        dump.rows[static_cast<int>(info->table)].count == 0) {
       continue;
     }
     ColumnDump col;

@@ -62,11 +62,11 @@ void Corrupt(Fixture* f, std::string_view object, size_t offset_from_end) {
 
 TEST(InspectTest, NamesTablesKindsAndColumns) {
   EXPECT_EQ(TableLabel(Table::kSpan), "span");
-  EXPECT_EQ(TableLabel(AttrTable(AttrScope::kResource, AttrType::kString)), "attr.resource.string");
-  EXPECT_EQ(TableLabel(AttrTable(AttrScope::kLink, AttrType::kOther)), "attr.link.other");
+  EXPECT_EQ(TableLabel(Table::kResourceSpans), "resource_spans");
   EXPECT_EQ(KindName(Kind::kFixed16), "fixed16");
   EXPECT_EQ(FindColumn("span.name"), static_cast<uint16_t>(Col::kSpanName));
-  EXPECT_EQ(FindColumn("attr.span.int.value"), AttrValueColumn(AttrScope::kSpan, AttrType::kInt));
+  EXPECT_EQ(FindColumn("attr.span.generic.int"),
+            GenericValueColumn(AttrScope::kSpan, AttrType::kInt));
   EXPECT_FALSE(FindColumn("span.nope").has_value());
 }
 
@@ -155,7 +155,7 @@ TEST(InspectTest, DumpTraceReadsTheTracesRowsOfEveryColumn) {
     auto dump = DumpTrace(reader, id);
     ASSERT_TRUE(dump.ok()) << dump.status().ToString();
     EXPECT_EQ(dump->rows[static_cast<int>(Table::kTrace)].count, 1u);
-    EXPECT_EQ(dump->rows[static_cast<int>(Table::kResource)].count, 1u);
+    EXPECT_EQ(dump->rows[static_cast<int>(Table::kResourceSpans)].count, 1u);
     EXPECT_EQ(dump->rows[static_cast<int>(Table::kSpan)].count,
               static_cast<uint32_t>(spans.size()));
     EXPECT_EQ(dump->rows[static_cast<int>(Table::kEvent)].count,
@@ -189,13 +189,12 @@ TEST(InspectTest, DumpTraceReadsTheTracesRowsOfEveryColumn) {
     const ColumnDump* service = column(Col::kResService);
     ASSERT_NE(service, nullptr);
     EXPECT_EQ(service->values, std::vector<std::string>{"\"shop-backend\""});
-    // Attribute tables follow their owners: every span has one int attribute.
-    uint16_t int_keys = AttrKeyColumn(AttrScope::kSpan, AttrType::kInt);
+    // Every span has a key set (its attributes live in sparse columns, not dumped by row).
+    uint16_t keysets = AttrColumn(AttrScope::kSpan, AttrCol::kKeys);
     auto it = std::find_if(dump->columns.begin(), dump->columns.end(),
-                           [&](const ColumnDump& d) { return d.column == int_keys; });
+                           [&](const ColumnDump& d) { return d.column == keysets; });
     ASSERT_NE(it, dump->columns.end());
     EXPECT_EQ(it->values.size(), static_cast<size_t>(spans.size()));
-    EXPECT_EQ(it->values[0], "\"http.status_code\"");
   }
   auto absent = DumpTrace(reader, model::TraceId::FromBytes(testing::TestTraceId(99999)));
   EXPECT_EQ(absent.status().code(), Code::kNotFound);

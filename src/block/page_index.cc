@@ -4,88 +4,88 @@
 
 namespace vivace::block {
 
-void AppendPageIndexEntry(const PageIndexEntry& e, std::string& out) {
-  AppendLe32(out, e.rel_offset);
-  AppendLe32(out, e.stored_len);
-  AppendLe32(out, e.first_row);
-  AppendLe32(out, e.n_values);
+void AppendPageIndexEntry(const PageIndexEntry& e, bool first, uint32_t prev_first_row, bool dict,
+                          std::string& out) {
+  AppendVarint(out, first ? e.first_row : e.first_row - prev_first_row);
+  AppendVarint(out, e.n_values);
   out.push_back(static_cast<char>(e.encoding));
   out.push_back(static_cast<char>(e.codec));
-  AppendLe16(out, e.bit_width);
-  AppendLe32(out, e.null_count);
-  AppendLe64(out, e.min);
-  AppendLe64(out, e.max);
-  AppendLe64(out, e.code_signature);
+  AppendVarint(out, e.stored_len);
+  AppendLe32(out, e.crc);
+  AppendVarint(out, e.min);
+  AppendVarint(out, e.max);
+  if (dict) {
+    AppendLe64(out, e.code_signature);
+  }
 }
 
-std::string EncodePageIndex(std::span<const PageIndexEntry> entries) {
+std::string EncodePageIndex(std::span<const PageIndexEntry> entries, bool dict) {
   std::string out;
-  out.reserve(entries.size() * kPageIndexEntryBytes);
-  for (const PageIndexEntry& e : entries) {
-    AppendPageIndexEntry(e, out);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    AppendPageIndexEntry(entries[i], i == 0, i == 0 ? 0 : entries[i - 1].first_row, dict, out);
   }
   return out;
 }
 
-Result<PageIndexEntry> DecodePageIndexEntry(ByteView bytes) {
-  if (bytes.size() != kPageIndexEntryBytes) {
-    return Status::DataLoss("page index entry is not 48 bytes");
-  }
-  const uint8_t* p = bytes.data();
-  PageIndexEntry e;
-  e.rel_offset = LoadLe32(p);
-  e.stored_len = LoadLe32(p + 4);
-  e.first_row = LoadLe32(p + 8);
-  e.n_values = LoadLe32(p + 12);
-  if (p[16] > kMaxEncoding) {
-    return Status::DataLoss("page index entry has unknown encoding " + std::to_string(p[16]));
-  }
-  e.encoding = static_cast<Encoding>(p[16]);
-  if (p[17] > kMaxCodec) {
-    return Status::DataLoss("page index entry has unknown codec " + std::to_string(p[17]));
-  }
-  e.codec = static_cast<Codec>(p[17]);
-  e.bit_width = LoadLe16(p + 18);
-  e.null_count = LoadLe32(p + 20);
-  e.min = LoadLe64(p + 24);
-  e.max = LoadLe64(p + 32);
-  e.code_signature = LoadLe64(p + 40);
-  if (e.bit_width > 128) {
-    return Status::DataLoss("page index entry has invalid bit width");
-  }
-  if (e.n_values > kMaxPageValues) {
-    return Status::DataLoss("page index entry value count exceeds the limit");
-  }
-  if (e.null_count > e.n_values) {
-    return Status::DataLoss("page index entry null count exceeds its value count");
-  }
-  return e;
-}
-
-Result<std::vector<PageIndexEntry>> DecodePageIndex(ByteView bytes, uint32_t n_pages,
-                                                    uint64_t chunk_bytes) {
-  if (bytes.size() / kPageIndexEntryBytes != n_pages
-      || bytes.size() % kPageIndexEntryBytes != 0) {
-    return Status::DataLoss("page index size does not match its page count");
+Result<std::vector<PageIndexEntry>> DecodePageIndex(ByteView in, size_t* pos, uint32_t n_pages,
+                                                    uint64_t first_offset, uint64_t chunk_bytes,
+                                                    bool dict) {
+  auto bad = [](const char* what) { return Status::DataLoss(std::string("page index: ") + what); };
+  // Each entry takes at least 10 bytes: do not reserve for counts the input cannot hold.
+  if (n_pages > (in.size() - *pos) / 10 + 1) {
+    return bad("more pages than bytes");
   }
   std::vector<PageIndexEntry> entries;
   entries.reserve(n_pages);
-  uint64_t end = 0;
+  uint64_t offset = first_offset;
+  uint64_t row = 0;
   for (uint32_t i = 0; i < n_pages; ++i) {
-    VV_ASSIGN_OR_RETURN(PageIndexEntry e,
-                        DecodePageIndexEntry(bytes.substr(i * kPageIndexEntryBytes,
-                                                          kPageIndexEntryBytes)));
-    if (e.rel_offset < end) {
-      return Status::DataLoss("page index entry " + std::to_string(i)
-                              + " overlaps its predecessor");
+    PageIndexEntry e;
+    uint64_t delta = 0;
+    uint64_t n = 0;
+    uint64_t len = 0;
+    if (!ReadVarint(in.data(), in.size(), pos, &delta) || !ReadVarint(in.data(), in.size(), pos, &n)
+        || in.size() - *pos < 2) {
+      return bad("truncated entry");
     }
-    end = uint64_t{e.rel_offset} + e.stored_len;
-    if (end > chunk_bytes) {
-      return Status::DataLoss("page index entry " + std::to_string(i) + " lies outside the chunk");
+    if (i > 0 && delta == 0) {
+      return bad("first_row does not increase");
     }
-    if (!entries.empty() && e.first_row < entries.back().first_row) {
-      return Status::DataLoss("page index first_row decreases at entry " + std::to_string(i));
+    row += delta;
+    if (row > UINT32_MAX || n > kMaxPageValues) {
+      return bad("row or value count out of range");
     }
+    const uint8_t encoding = in[(*pos)++];
+    const uint8_t codec = in[(*pos)++];
+    if (encoding > kMaxEncoding || codec > kMaxCodec) {
+      return bad("unknown encoding or codec");
+    }
+    if (!ReadVarint(in.data(), in.size(), pos, &len) || in.size() - *pos < 4) {
+      return bad("truncated entry");
+    }
+    e.crc = LoadLe32(in.data() + *pos);
+    *pos += 4;
+    if (!ReadVarint(in.data(), in.size(), pos, &e.min)
+        || !ReadVarint(in.data(), in.size(), pos, &e.max)) {
+      return bad("truncated entry");
+    }
+    if (dict) {
+      if (in.size() - *pos < 8) {
+        return bad("truncated entry");
+      }
+      e.code_signature = LoadLe64(in.data() + *pos);
+      *pos += 8;
+    }
+    if (len > chunk_bytes || offset > chunk_bytes - len) {
+      return bad("page lies outside its chunk");
+    }
+    e.first_row = static_cast<uint32_t>(row);
+    e.n_values = static_cast<uint32_t>(n);
+    e.encoding = static_cast<Encoding>(encoding);
+    e.codec = static_cast<Codec>(codec);
+    e.rel_offset = static_cast<uint32_t>(offset);
+    e.stored_len = static_cast<uint32_t>(len);
+    offset += len;
     entries.push_back(e);
   }
   return entries;

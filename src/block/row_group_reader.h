@@ -1,17 +1,19 @@
 #pragma once
 
-// Reads one `vvc1` row group held in memory: parses and checks its header, decodes only the
-// pages that cover the requested rows (verifying each page's checksum), finds a trace by ID
-// and rebuilds it as a serialized tempopb.Trace. Decoded pages are cached for the reader's
-// lifetime. Keeps views into the row-group bytes, which must outlive it. Not thread-safe.
+// Reads one `vvc1` row group held in memory (docs/block-format.md §5): parses and checks its
+// header, decodes only the pages that cover the requested rows (verifying each page's
+// checksum), finds a trace by ID and rebuilds it as a serialized tempopb.Trace. Decoded pages,
+// dictionaries and rebuilt resources/scopes are cached for the reader's lifetime. Keeps views
+// into the row-group bytes, which must outlive it. Not thread-safe.
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "block/bytes_codec.h"
 #include "block/compression.h"
 #include "block/dictionary.h"
 #include "block/row_group_format.h"
@@ -25,21 +27,60 @@ class RowGroupReader {
  public:
   // DataLoss when the header is malformed or fails its checksum.
   static Result<std::unique_ptr<RowGroupReader>> Open(ByteView rowgroup);
+  ~RowGroupReader();
+  RowGroupReader(const RowGroupReader&) = delete;
+  RowGroupReader& operator=(const RowGroupReader&) = delete;
+  RowGroupReader(RowGroupReader&&) = delete;
+  RowGroupReader& operator=(RowGroupReader&&) = delete;
 
   const RowGroupHeader& header() const { return header_; }
-  uint32_t rows(Table t) const { return header_.rows[static_cast<int>(t)]; }
-  const ChunkDesc* chunk(uint16_t column) const;
 
-  // Rows [first, first + count) of a column, appended to `out`. A column without a chunk reads
-  // as zeros / empty strings. DataLoss on corrupt pages; OutOfRange past the table's end.
+  uint32_t rows(Table t) const { return header_.rows[static_cast<int>(t)]; }
+
+  const ChunkDesc* chunk(uint16_t column) const;
+  // The column's name in this row group: GetColumnInfo's name, with the key for promoted
+  // attribute columns ("attr.span.string[http.route]").
+  std::string ColumnName(uint16_t column) const;
+
+  // Bytes of the row-group prefix and stored header.
+  size_t header_bytes() const { return header_bytes_; }
+
+  // Values [first, first + count) of a column: rows of its table for dense columns, value
+  // ordinals for sparse ones. A dense column without a chunk reads as zeros / empty strings;
+  // kF64 columns read as their bit patterns. DataLoss on corrupt pages; OutOfRange past the
+  // column's end; InvalidArgument for a column of another kind.
   Status ReadU64(uint16_t column, uint32_t first, uint32_t count, std::vector<uint64_t>* out);
   Status ReadFixed(uint16_t column, uint32_t first, uint32_t count, std::string* out);
   Status ReadStrings(uint16_t column, uint32_t first, uint32_t count,
                      std::vector<std::string>* out);
+  // As ReadStrings, as views into this reader's pages (valid while it lives).
+  Status ReadStringViews(uint16_t column, uint32_t first, uint32_t count,
+                         std::vector<std::string_view>* out);
+
+  // One attribute as stored: for kOther, `str` is the KeyValue's bytes after its key.
+  struct Attribute {
+    std::string_view key;
+    AttrType type = AttrType::kOther;
+    uint64_t num = 0;      // int (zigzag), double (bits), bool
+    std::string_view str;  // string value or kOther bytes
+  };
+
+  // The attributes of owner rows [first, first + count) of scope `s`, in their original order:
+  // (*out)[i] holds those of row first + i. Views are valid while the reader lives.
+  Status ReadAttributes(AttrScope s, uint32_t first, uint32_t count,
+                        std::vector<std::vector<Attribute>>* out);
+
+  // Statistics for skipping (docs/block-format.md §6). Whether a string column's chunk may
+  // hold `value`, from the header alone (false: certainly not; columns without a chunk hold
+  // nothing; plain-bytes chunks always "may").
+  bool ChunkMayContain(uint16_t column, std::string_view value) const;
+  // The dictionary code of `value` in a dictionary chunk, nullopt when absent (an exact
+  // presence check that reads the dictionary page).
+  Result<std::optional<uint32_t>> DictionaryCode(uint16_t column, std::string_view value);
 
   // The ordinal of the trace with `id`, or nullopt.
   Result<std::optional<uint32_t>> FindTrace(const model::TraceId& id);
-  // The trace at `ordinal`, as a serialized tempopb.Trace (Tempo's rebatched shape).
+  // The trace at `ordinal`, as a serialized tempopb.Trace.
   Result<std::string> ReadTrace(uint32_t ordinal);
 
   // Decodes every page of every chunk (checksums and encodings): for `verify`.
@@ -47,26 +88,42 @@ class RowGroupReader {
 
  private:
   struct Page {
-    std::unique_ptr<PageBuffer> buffer;   // keeps decompressed bytes alive for views
-    std::vector<uint64_t> u64;            // kU64/kF64, or dictionary codes
-    std::string fixed;                    // kFixed8/16
-    std::vector<std::string_view> str;    // kBytes / BYTES-encoded strings
+    std::unique_ptr<PageBuffer> buffer;  // keeps decompressed bytes alive for views
+    std::vector<uint64_t> u64;           // kU64/kF64 values, or dictionary codes
+    ByteView fixed;                      // kFixed8/16: the values, back to back
+    BytesPage bytes;                     // BYTES-encoded strings
+    bool dict = false;
   };
 
-  RowGroupReader() = default;
+  struct Cache {
+    std::vector<std::vector<std::unique_ptr<Page>>> pages;  // per chunk, per page
+    std::vector<std::unique_ptr<Dictionary>> dicts;         // per chunk
+    std::vector<std::optional<std::string>> resources;      // serialized Resource per row
+    std::vector<std::optional<std::string>> scopes;         // serialized scope per row
+  };
+
+  RowGroupReader();
   // Status + out-parameter rather than Result<const T*>: GCC 12 misreports dangling pointers
   // for the latter at -O2.
-  Status GetPage(const ChunkDesc& chunk, size_t page, const Page** out);
-  Status GetDictionary(const ChunkDesc& chunk, const Dictionary** out);
-  // Calls fn(page, first value index in page, count) for the pages covering the rows.
+  Status GetPage(size_t chunk_index, size_t page, const Page** out);
+  Status GetDictionary(size_t chunk_index, const Dictionary** out);
+  // Calls fn(page, first value index in page, count) for the pages covering the values.
   template <typename Fn>
-  Status ForRows(uint16_t column, uint32_t first, uint32_t count, Fn&& fn);
+  Status ForValues(uint16_t column, uint32_t first, uint32_t count, Fn&& fn);
+  // The ordinal, in sparse column `column`, of the first value of owner row `row`, given how
+  // many values the rows of its owner page before `row` have.
+  Result<uint32_t> SparseOrdinal(uint16_t column, Table owner, uint32_t row,
+                                 uint64_t before_in_page);
+  // How many rows of `owner`'s page holding `row`, before `row`, have `value` in `selector`.
+  Result<uint64_t> CountBeforeInPage(uint16_t selector, Table owner, uint32_t row, uint64_t value);
+  Result<std::string_view> ResourceBytes(uint32_t row);
+  Result<std::string_view> ScopeBytes(uint32_t row);
 
-  ByteView data_;  // chunk data area
+  ByteView data_;  // chunk area
+  size_t header_bytes_ = 0;
   RowGroupHeader header_;
   std::vector<int> chunk_index_;  // column -> index in header_.chunks, -1 if none
-  std::map<uint64_t, std::unique_ptr<Page>> pages_;
-  std::map<uint16_t, std::unique_ptr<Dictionary>> dicts_;
+  std::unique_ptr<Cache> cache_;
 };
 
 }  // namespace vivace::block

@@ -1,16 +1,15 @@
 #include "block/row_group_writer.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
+#include <map>
 
 #include <absl/container/flat_hash_map.h>
 
-#include "block/bytes_codec.h"
-#include "block/compression.h"
-#include "block/dictionary.h"
-#include "block/int_codec.h"
+#include "block/column_builder.h"
 #include "block/row_group_format.h"
-#include "common/crc32c.h"
+#include "common/arena.h"
 #include "common/protowire.h"
 
 namespace vivace::block {
@@ -20,162 +19,291 @@ using protowire::WireType;
 
 namespace {
 
+constexpr uint16_t C(Col c) { return static_cast<uint16_t>(c); }
+
+constexpr size_t T(Table t) { return static_cast<size_t>(t); }
+
 uint64_t ZigZag(int64_t v) {
   return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
 }
 
 constexpr char kZeros[16] = {};
+// Key-set entry standing for the resource's service.name (kServiceNameSlot on disk).
+constexpr uint32_t kServiceKeyId = UINT32_MAX;
 
-void PutU16(std::string& out, uint16_t v) { out.append(reinterpret_cast<const char*>(&v), 2); }
-void PutU32(std::string& out, uint32_t v) { out.append(reinterpret_cast<const char*>(&v), 4); }
+// One attribute (key, type) of a scope, with its values in owner order.
+struct AttrKey {
+  std::string_view key;  // in the scope's arena
+  AttrType type = AttrType::kString;
+  uint32_t count = 0;
+  std::vector<uint32_t> per_page;  // values per owner page
+  std::vector<uint64_t> nums;      // int (zigzag), double (bits), bool
+  StringBuffer strs{true};         // string values, or KeyValue remainders for kOther
 
-Status Malformed() { return Status::DataLoss("trace to store is not well formed"); }
+  explicit AttrKey(AttrType t) : type(t), strs(t == AttrType::kString) {}
+};
 
-// A chunk being encoded: pages appended to `data`, described in `desc`.
-struct ChunkBuilder {
-  ChunkDesc desc;
-  std::string data;
+// The attributes of one scope (resource, scope, span, event or link).
+struct ScopeState {
+  Arena arena;  // keys and key sets
+  absl::flat_hash_map<std::string_view, std::array<int32_t, kAttrTypes>> by_key;
+  std::vector<std::unique_ptr<AttrKey>> keys;
+  absl::flat_hash_map<std::string_view, uint32_t> keyset_index;  // u32 key ids as bytes
+  std::vector<std::span<const uint32_t>> keysets;
+  std::vector<uint64_t> owner_keyset;  // per owner row
+  std::vector<uint32_t> scratch;
 
-  void AddPage(ByteView raw, PageIndexEntry entry) {
-    StoredPage stored = CompressPage(raw);
-    entry.rel_offset = static_cast<uint32_t>(data.size());
-    entry.stored_len = static_cast<uint32_t>(stored.bytes.size());
-    entry.codec = stored.codec;
-    desc.page_crcs.push_back(Crc32c(ByteView(stored.bytes)));
-    desc.pages.push_back(entry);
-    data += stored.bytes;
+  void Clear() {
+    by_key.clear();
+    keys.clear();
+    keyset_index.clear();
+    keysets.clear();
+    owner_keyset.clear();
+    arena.Reset();
   }
 };
 
-bool UseDictionary(const Dictionary& dict, size_t n) {
-  if (dict.SerializeRaw().size() > kMaxDictionaryPageBytes) {
-    return false;
+// A sparse fixed-width column (values for some rows of its table).
+struct SparseFixed {
+  std::string bytes;
+  std::vector<uint32_t> per_page;
+};
+
+void CountPage(std::vector<uint32_t>* per_page, size_t row, uint32_t page_rows) {
+  const size_t p = row / page_rows;
+  if (per_page->size() <= p) {
+    per_page->resize(p + 1, 0);
   }
-  // Mostly-distinct values: codes plus the dictionary cost more than the bytes themselves.
-  return !(n >= 64 && dict.size() * 2 > n);
+  (*per_page)[p]++;
+}
+
+// A KeyValue split into what the columns hold. Canonical scalar attributes (exactly a key then
+// a value holding exactly one string/int/double/bool) get their type; everything else is
+// kOther with the KeyValue's bytes after its key (or all of them, with an empty key, when the
+// key does not come first) kept verbatim.
+struct ParsedAttr {
+  std::string_view key;
+  AttrType type = AttrType::kOther;
+  uint64_t num = 0;
+  std::string_view str;
+};
+
+ParsedAttr ParseAttr(ByteView kv) {
+  ParsedAttr a;
+  Reader r(kv);
+  ByteView value;
+  int fields = 0;
+  bool canonical = true;
+  const uint8_t* after_key = kv.data();
+  while (r.Next()) {
+    ++fields;
+    if (fields == 1 && r.field() == 1 && r.type() == WireType::kLen) {
+      a.key = r.bytes().str();
+      after_key = r.position();
+    } else if (fields == 2 && r.field() == 2 && r.type() == WireType::kLen) {
+      value = r.bytes();
+    } else {
+      canonical = false;
+    }
+  }
+  canonical = canonical && r.ok() && fields == 2;
+  if (canonical) {
+    Reader v(value);
+    int n = 0;
+    while (v.Next()) {
+      ++n;
+      switch (v.field()) {
+        case 1:
+          a.type = v.type() == WireType::kLen ? AttrType::kString : AttrType::kOther;
+          a.str = v.bytes().str();
+          break;
+        case 2:
+          a.type =
+              v.type() == WireType::kVarint && v.varint() <= 1 ? AttrType::kBool : AttrType::kOther;
+          a.num = v.varint();
+          break;
+        case 3:
+          a.type = v.type() == WireType::kVarint ? AttrType::kInt : AttrType::kOther;
+          a.num = ZigZag(static_cast<int64_t>(v.varint()));
+          break;
+        case 4:
+          a.type = v.type() == WireType::kI64 ? AttrType::kDouble : AttrType::kOther;
+          a.num = v.varint();
+          break;
+        default:
+          a.type = AttrType::kOther;
+          break;
+      }
+    }
+    if (v.ok() && n == 1 && a.type != AttrType::kOther) {
+      return a;
+    }
+  }
+  a.type = AttrType::kOther;
+  a.num = 0;
+  if (!r.ok() || after_key == kv.data()) {
+    a.key = std::string_view();
+    after_key = kv.data();
+  }
+  a.str = std::string_view(reinterpret_cast<const char*>(after_key),
+                           static_cast<size_t>(kv.data() + kv.size() - after_key));
+  return a;
 }
 
 }  // namespace
 
-RowGroupWriter::RowGroupWriter() : cols_(kColumnCount) {}
+struct RowGroupWriter::State {
+  explicit State(RowGroupWriterOptions o) : options(o) {}
 
-void RowGroupWriter::U64(uint16_t col, uint64_t v) {
-  cols_[col].u64.push_back(v);
-  approx_bytes_ += 2;
-}
+  RowGroupWriterOptions options;
+  uint32_t rows[kTables] = {};
+  size_t approx_bytes = 0;
+  RowGroupSummary summary;
+  TraceShape shape;
 
-void RowGroupWriter::F64(uint16_t col, uint64_t bits) {
-  cols_[col].u64.push_back(bits);
-  approx_bytes_ += 8;
-}
+  // Dense columns by fixed column ID (those of the right kind are used).
+  std::array<std::vector<uint64_t>, static_cast<size_t>(Col::kFixedCount)> u64;
+  std::array<std::string, static_cast<size_t>(Col::kFixedCount)> fixed;
+  std::array<std::unique_ptr<StringBuffer>, static_cast<size_t>(Col::kFixedCount)> str;
+  SparseFixed parent_ext;
+  SparseFixed link_trace_id;
+  SparseFixed link_span_id;
+  ScopeState attrs[kAttrScopes];
 
-void RowGroupWriter::Fixed(uint16_t col, ByteView v, size_t width) {
-  if (v.size() == width) {
-    cols_[col].fixed.append(reinterpret_cast<const char*>(v.data()), width);
-  } else {
-    cols_[col].fixed.append(kZeros, width);
-  }
-  approx_bytes_ += width;
-}
-
-void RowGroupWriter::Str(uint16_t col, ByteView v) {
-  cols_[col].str.push_back(arena_.CopyString(v.str()));
-  approx_bytes_ += v.size() + 1;
-}
-
-Status RowGroupWriter::AddAttributes(AttrScope s, const std::vector<ByteView>& kvs,
-                                     ByteView* service, uint64_t* service_pos) {
-  uint64_t strings = 0;
-  for (ByteView kv : kvs) {
-    ByteView key;
-    ByteView value;
-    Reader r(kv);
-    while (r.Next()) {
-      if (r.field() == 1 && r.type() == WireType::kLen) {
-        key = r.bytes();
-      } else if (r.field() == 2 && r.type() == WireType::kLen) {
-        value = r.bytes();
-      }
-    }
-    if (!r.ok()) {
-      return Malformed();
-    }
-    // The value's type is its last oneof member on the wire (protobuf's rule).
-    AttrType type = AttrType::kOther;
-    uint64_t scalar = 0;
-    ByteView str;
-    Reader v(value);
-    while (v.Next()) {
-      switch (v.field()) {
-        case 1:
-          type = AttrType::kString;
-          str = v.bytes();
-          break;
-        case 2:
-          type = AttrType::kBool;
-          scalar = v.varint() != 0 ? 1 : 0;
-          break;
-        case 3:
-          type = AttrType::kInt;
-          scalar = ZigZag(static_cast<int64_t>(v.varint()));
-          break;
-        case 4:
-          type = AttrType::kDouble;
-          scalar = v.varint();
-          break;
-        default:
-          type = AttrType::kOther;
-          break;
-      }
-    }
-    if (!v.ok()) {
-      return Malformed();
-    }
-    if (type == AttrType::kString) {
-      ++strings;
-      if (service != nullptr && *service_pos == 0 && key.str() == "service.name") {
-        *service = str;
-        *service_pos = strings;
-        continue;  // stored in resource.service_name
-      }
-    }
-    Str(AttrKeyColumn(s, type), key);
-    uint16_t vc = AttrValueColumn(s, type);
-    switch (type) {
-      case AttrType::kString:
-        Str(vc, str);
-        break;
-      case AttrType::kInt:
-      case AttrType::kBool:
-        U64(vc, scalar);
-        break;
-      case AttrType::kDouble:
-        F64(vc, scalar);
-        break;
-      case AttrType::kOther:
-        Str(vc, value);  // the whole AnyValue, verbatim
-        break;
-      case AttrType::kCount:
-        break;
-    }
-    EndRow(AttrTable(s, type));
-  }
-  for (int t = 0; t < kAttrTypes; ++t) {
-    auto type = static_cast<AttrType>(t);
-    U64(AttrEndColumn(s, type), rows_[static_cast<int>(AttrTable(s, type))]);
-  }
-  return Status::Ok();
-}
-
-Status RowGroupWriter::AddResource(const ResourceShape& res, uint32_t scope_end) {
-  std::vector<ByteView> attrs;
-  uint64_t dropped = 0;
+  // Deduplicated resources and scopes: their bytes -> row.
+  Arena dedupe_arena;
+  absl::flat_hash_map<std::string_view, uint32_t> resource_rows;
+  absl::flat_hash_map<std::string_view, uint32_t> scope_rows;
+  std::vector<std::string_view> resource_service;  // per resource row
+  // Scratch.
+  std::vector<ByteView> kvs;
   std::string extra;
-  Reader r(res.bytes);
-  const uint8_t* field_start = res.bytes.data();
+  absl::flat_hash_map<uint64_t, uint32_t> span_index;
+
+  void Reset();
+
+  void U64(Col c, uint64_t v) { u64[static_cast<size_t>(c)].push_back(v); }
+
+  void Fixed(Col c, ByteView v, size_t width) {
+    std::string& f = fixed[static_cast<size_t>(c)];
+    if (v.size() == width) {
+      f.append(reinterpret_cast<const char*>(v.data()), width);
+    } else {
+      f.append(kZeros, width);
+    }
+  }
+
+  void Str(Col c, std::string_view v) { str[static_cast<size_t>(c)]->Add(v); }
+
+  void Str(Col c, ByteView v) { Str(c, v.str()); }
+
+  void AddAttributes(AttrScope s, std::span<const ByteView> kvs, std::string_view* service);
+  uint32_t InternResource(ByteView bytes);
+  uint32_t InternScope(ByteView bytes);
+  void AddSpan(const SpanShape& s, uint64_t trace_start, ByteView trace_id);
+  void AddEvent(ByteView ev, uint64_t span_start);
+  void AddLink(ByteView link, ByteView trace_id);
+  int64_t SpanIndex(ByteView id);
+
+  // Finish helpers.
+  void EncodeAttributes(AttrScope s, std::vector<ChunkDesc>* chunks, std::string* out,
+                        ScopeAttrs* header);
+};
+
+void RowGroupWriter::State::Reset() {
+  std::fill(std::begin(rows), std::end(rows), 0);
+  approx_bytes = 0;
+  summary = RowGroupSummary();
+  for (auto& v : u64) {
+    v.clear();
+  }
+  for (auto& f : fixed) {
+    f.clear();
+  }
+  for (size_t c = 0; c < str.size(); ++c) {
+    const ColumnInfo* info = GetColumnInfo(static_cast<uint16_t>(c));
+    if (info != nullptr && (info->kind == Kind::kString || info->kind == Kind::kBytes)) {
+      str[c] = std::make_unique<StringBuffer>(info->kind == Kind::kString);
+    }
+  }
+  parent_ext = SparseFixed();
+  link_trace_id = SparseFixed();
+  link_span_id = SparseFixed();
+  for (ScopeState& a : attrs) {
+    a.Clear();
+  }
+  resource_rows.clear();
+  scope_rows.clear();
+  resource_service.clear();
+  dedupe_arena.Reset();
+}
+
+void RowGroupWriter::State::AddAttributes(AttrScope s, std::span<const ByteView> list,
+                                          std::string_view* service) {
+  ScopeState& st = attrs[static_cast<int>(s)];
+  const size_t owner = st.owner_keyset.size();
+  const uint32_t page_rows = options.page_rows;
+  st.scratch.clear();
+  for (ByteView kv : list) {
+    ParsedAttr a = ParseAttr(kv);
+    if (service != nullptr && a.type == AttrType::kString && service->data() == nullptr
+        && a.key == "service.name") {
+      // Stored once in resource.service_name; a non-null data() marks it found.
+      *service = a.str.data() == nullptr ? std::string_view("", 0) : a.str;
+      st.scratch.push_back(kServiceKeyId);
+      continue;
+    }
+    auto it = st.by_key.find(a.key);
+    if (it == st.by_key.end()) {
+      std::array<int32_t, kAttrTypes> none;
+      none.fill(-1);
+      it = st.by_key.emplace(st.arena.CopyString(a.key), none).first;
+    }
+    int32_t& id = it->second[static_cast<size_t>(a.type)];
+    if (id < 0) {
+      id = static_cast<int32_t>(st.keys.size());
+      st.keys.push_back(std::make_unique<AttrKey>(a.type));
+      st.keys.back()->key = it->first;
+    }
+    AttrKey& k = *st.keys[static_cast<size_t>(id)];
+    k.count++;
+    CountPage(&k.per_page, owner, page_rows);
+    if (a.type == AttrType::kString || a.type == AttrType::kOther) {
+      k.strs.Add(a.str);
+    } else {
+      k.nums.push_back(a.num);
+    }
+    st.scratch.push_back(static_cast<uint32_t>(id));
+  }
+  std::string_view bytes(reinterpret_cast<const char*>(st.scratch.data()),
+                         st.scratch.size() * sizeof(uint32_t));
+  auto it = st.keyset_index.find(bytes);
+  if (it == st.keyset_index.end()) {
+    auto* copy = static_cast<uint32_t*>(
+        st.arena.Allocate(std::max<size_t>(bytes.size(), 1), alignof(uint32_t)));
+    std::memcpy(copy, st.scratch.data(), bytes.size());
+    std::string_view key(reinterpret_cast<const char*>(copy), bytes.size());
+    it = st.keyset_index.emplace(key, static_cast<uint32_t>(st.keysets.size())).first;
+    st.keysets.emplace_back(copy, st.scratch.size());
+  }
+  st.owner_keyset.push_back(it->second);
+}
+
+uint32_t RowGroupWriter::State::InternResource(ByteView bytes) {
+  auto found = resource_rows.find(bytes.str());
+  if (found != resource_rows.end()) {
+    return found->second;
+  }
+  const uint32_t row = rows[T(Table::kResource)]++;
+  resource_rows.emplace(dedupe_arena.CopyString(bytes.str()), row);
+  kvs.clear();
+  extra.clear();
+  uint64_t dropped = 0;
+  Reader r(bytes);
+  const uint8_t* field_start = bytes.data();
   while (r.Next()) {
     if (r.field() == 1 && r.type() == WireType::kLen) {
-      attrs.push_back(r.bytes());
+      kvs.push_back(r.bytes());
     } else if (r.field() == 2 && r.type() == WireType::kVarint) {
       dropped = r.varint();
     } else {
@@ -184,400 +312,524 @@ Status RowGroupWriter::AddResource(const ResourceShape& res, uint32_t scope_end)
     }
     field_start = r.position();
   }
-  if (!r.ok()) {
-    return Malformed();
+  if (!r.ok()) {  // keep a malformed resource whole
+    kvs.clear();
+    dropped = 0;
+    extra.assign(bytes.str());
   }
-  U64(static_cast<uint16_t>(Col::kResScopeEnd), scope_end);
-  ByteView service;
-  uint64_t pos = 0;
-  VV_RETURN_IF_ERROR(AddAttributes(AttrScope::kResource, attrs, &service, &pos));
-  Str(static_cast<uint16_t>(Col::kResService), service);
-  U64(static_cast<uint16_t>(Col::kResServicePos), pos);
-  U64(static_cast<uint16_t>(Col::kResDropped), dropped);
-  Str(static_cast<uint16_t>(Col::kResExtra), ByteView(extra));
-  EndRow(Table::kResource);
-  return Status::Ok();
+  std::string_view service;  // data() == nullptr: no string service.name
+  AddAttributes(AttrScope::kResource, kvs, &service);
+  Str(Col::kResService, service);
+  resource_service.push_back(dedupe_arena.CopyString(service));
+  U64(Col::kResDropped, dropped);
+  Str(Col::kResExtra, std::string_view(extra));
+  return row;
 }
 
-Status RowGroupWriter::AddScope(const ScopeShape& sc, uint32_t span_end) {
+uint32_t RowGroupWriter::State::InternScope(ByteView bytes) {
+  auto found = scope_rows.find(bytes.str());
+  if (found != scope_rows.end()) {
+    return found->second;
+  }
+  const uint32_t row = rows[T(Table::kScope)]++;
+  scope_rows.emplace(dedupe_arena.CopyString(bytes.str()), row);
+  kvs.clear();
+  extra.clear();
   ByteView name;
   ByteView version;
-  std::vector<ByteView> attrs;
   uint64_t dropped = 0;
-  Reader r(sc.bytes);
+  Reader r(bytes);
+  const uint8_t* field_start = bytes.data();
   while (r.Next()) {
     if (r.field() == 1 && r.type() == WireType::kLen) {
       name = r.bytes();
     } else if (r.field() == 2 && r.type() == WireType::kLen) {
       version = r.bytes();
     } else if (r.field() == 3 && r.type() == WireType::kLen) {
-      attrs.push_back(r.bytes());
+      kvs.push_back(r.bytes());
+    } else if (r.field() == 4 && r.type() == WireType::kVarint) {
+      dropped = r.varint();
+    } else {
+      extra.append(reinterpret_cast<const char*>(field_start),
+                   static_cast<size_t>(r.position() - field_start));
+    }
+    field_start = r.position();
+  }
+  if (!r.ok()) {
+    kvs.clear();
+    name = version = ByteView();
+    dropped = 0;
+    extra.assign(bytes.str());
+  }
+  Str(Col::kScopeName, name);
+  Str(Col::kScopeVersion, version);
+  U64(Col::kScopeDropped, dropped);
+  Str(Col::kScopeExtra, std::string_view(extra));
+  AddAttributes(AttrScope::kScope, kvs, nullptr);
+  return row;
+}
+
+int64_t RowGroupWriter::State::SpanIndex(ByteView id) {
+  const std::vector<SpanShape>& spans = shape.spans;
+  if (spans.size() <= 32) {
+    for (size_t i = 0; i < spans.size(); ++i) {
+      if (spans[i].id == id) {
+        return static_cast<int64_t>(i);
+      }
+    }
+    return -1;
+  }
+  if (span_index.empty()) {
+    for (size_t i = 0; i < spans.size(); ++i) {
+      if (spans[i].id.size() == 8) {
+        uint64_t v;
+        std::memcpy(&v, spans[i].id.data(), 8);
+        span_index.try_emplace(v, static_cast<uint32_t>(i));
+      }
+    }
+  }
+  uint64_t v;
+  std::memcpy(&v, id.data(), 8);
+  auto it = span_index.find(v);
+  return it == span_index.end() ? -1 : it->second;
+}
+
+void RowGroupWriter::State::AddEvent(ByteView ev, uint64_t span_start) {
+  uint64_t time = 0;
+  ByteView name;
+  uint64_t dropped = 0;
+  kvs.clear();
+  Reader r(ev);  // well formed: ParseTraceShape checked it
+  while (r.Next()) {
+    if (r.field() == 1 && r.type() == WireType::kI64) {
+      time = r.varint();
+    } else if (r.field() == 2 && r.type() == WireType::kLen) {
+      name = r.bytes();
+    } else if (r.field() == 3 && r.type() == WireType::kLen) {
+      kvs.push_back(r.bytes());
     } else if (r.field() == 4 && r.type() == WireType::kVarint) {
       dropped = r.varint();
     }
   }
-  if (!r.ok()) {
-    return Malformed();
-  }
-  U64(static_cast<uint16_t>(Col::kScopeSpanEnd), span_end);
-  Str(static_cast<uint16_t>(Col::kScopeName), name);
-  Str(static_cast<uint16_t>(Col::kScopeVersion), version);
-  VV_RETURN_IF_ERROR(AddAttributes(AttrScope::kScope, attrs, nullptr, nullptr));
-  U64(static_cast<uint16_t>(Col::kScopeDropped), dropped);
-  EndRow(Table::kScope);
-  return Status::Ok();
+  U64(Col::kEventTimeRel, time - span_start);
+  Str(Col::kEventName, name);
+  U64(Col::kEventDropped, dropped);
+  AddAttributes(AttrScope::kEvent, kvs, nullptr);
+  rows[T(Table::kEvent)]++;
 }
 
-Status RowGroupWriter::AddSpan(const SpanShape& s, uint64_t trace_start, const TraceShape&) {
-  auto c = [](Col col) { return static_cast<uint16_t>(col); };
-  Fixed(c(Col::kSpanId), s.id, 8);
-  U64(c(Col::kSpanParent), s.parent);
-  Fixed(c(Col::kSpanParentExt), s.parent == 1 ? s.parent_id : ByteView(), 8);
-  Str(c(Col::kSpanName), s.name);
-  U64(c(Col::kSpanKind), s.kind);
-  U64(c(Col::kSpanStatusCode), s.status_code);
-  Str(c(Col::kSpanStatusMsg), s.status_message);
-  U64(c(Col::kSpanStartRel), s.start - trace_start);
-  U64(c(Col::kSpanDuration), ZigZag(static_cast<int64_t>(s.end - s.start)));
-  Str(c(Col::kSpanTraceState), s.trace_state);
-  U64(c(Col::kSpanFlags), s.flags);
-  U64(c(Col::kSpanDroppedAttrs), s.dropped_attrs);
-  U64(c(Col::kSpanDroppedEvents), s.dropped_events);
-  U64(c(Col::kSpanDroppedLinks), s.dropped_links);
-  U64(c(Col::kSpanEventEnd), rows_[static_cast<int>(Table::kEvent)] + s.events.size());
-  U64(c(Col::kSpanLinkEnd), rows_[static_cast<int>(Table::kLink)] + s.links.size());
-  U64(c(Col::kSpanNestedLeft), s.nested_left);
-  U64(c(Col::kSpanNestedRight), s.nested_right);
-  VV_RETURN_IF_ERROR(AddAttributes(AttrScope::kSpan, s.attributes, nullptr, nullptr));
-  EndRow(Table::kSpan);
-  for (ByteView ev : s.events) {
-    uint64_t time = 0;
-    ByteView name;
-    std::vector<ByteView> attrs;
-    uint64_t dropped = 0;
-    Reader r(ev);
-    while (r.Next()) {
-      if (r.field() == 1 && r.type() == WireType::kI64) {
-        time = r.varint();
-      } else if (r.field() == 2 && r.type() == WireType::kLen) {
-        name = r.bytes();
-      } else if (r.field() == 3 && r.type() == WireType::kLen) {
-        attrs.push_back(r.bytes());
-      } else if (r.field() == 4 && r.type() == WireType::kVarint) {
-        dropped = r.varint();
-      }
-    }
-    if (!r.ok()) {
-      return Malformed();
-    }
-    U64(c(Col::kEventTimeRel), ZigZag(static_cast<int64_t>(time - s.start)));
-    Str(c(Col::kEventName), name);
-    U64(c(Col::kEventDropped), dropped);
-    VV_RETURN_IF_ERROR(AddAttributes(AttrScope::kEvent, attrs, nullptr, nullptr));
-    EndRow(Table::kEvent);
-  }
-  for (ByteView link : s.links) {
-    ByteView trace_id;
-    ByteView span_id;
-    ByteView state;
-    std::vector<ByteView> attrs;
-    uint64_t dropped = 0;
-    uint64_t flags = 0;
-    Reader r(link);
-    while (r.Next()) {
-      switch (r.field()) {
-        case 1:
-          trace_id = r.bytes();
-          break;
-        case 2:
-          span_id = r.bytes();
-          break;
-        case 3:
-          state = r.bytes();
-          break;
-        case 4:
-          attrs.push_back(r.bytes());
-          break;
-        case 5:
-          dropped = r.varint();
-          break;
-        case 6:
-          flags = r.varint();
-          break;
-        default:
-          break;
-      }
-    }
-    if (!r.ok()) {
-      return Malformed();
-    }
-    uint64_t mask = (trace_id.size() == 16 ? 1 : 0) | (span_id.size() == 8 ? 2 : 0);
-    Fixed(c(Col::kLinkTraceId), trace_id, 16);
-    Fixed(c(Col::kLinkSpanId), span_id, 8);
-    U64(c(Col::kLinkIdMask), mask);
-    Str(c(Col::kLinkTraceState), state);
-    U64(c(Col::kLinkDropped), dropped);
-    U64(c(Col::kLinkFlags), flags);
-    VV_RETURN_IF_ERROR(AddAttributes(AttrScope::kLink, attrs, nullptr, nullptr));
-    EndRow(Table::kLink);
-  }
-  return Status::Ok();
-}
-
-Status RowGroupWriter::AddTrace(const model::TraceId& id, ByteView trace) {
-  VV_RETURN_IF_ERROR(ParseTraceShape(trace, &shape_));
-  const TraceShape& t = shape_;
-  // The root's service is in its resource's attributes: find the resource holding the root.
-  ByteView root_service;
-  ByteView root_name;
-  if (t.root >= 0) {
-    root_name = t.spans[static_cast<size_t>(t.root)].name;
-    for (const ResourceShape& res : t.resources) {
-      const ScopeShape& first = t.scopes[res.first_scope];
-      const ScopeShape& last = t.scopes[res.first_scope + res.scope_count - 1];
-      if (res.scope_count > 0 && static_cast<uint64_t>(t.root) >= first.first_span &&
-          static_cast<uint64_t>(t.root) < last.first_span + last.span_count) {
-        Reader r(res.bytes);
-        while (r.Next() && root_service.empty()) {
-          if (r.field() != 1 || r.type() != WireType::kLen) {
-            continue;
-          }
-          ByteView key;
-          ByteView value;
-          Reader kv(r.bytes());
-          while (kv.Next()) {
-            if (kv.field() == 1) {
-              key = kv.bytes();
-            } else if (kv.field() == 2) {
-              value = kv.bytes();
-            }
-          }
-          if (key.str() == "service.name") {
-            Reader v(value);
-            while (v.Next()) {
-              if (v.field() == 1 && v.type() == WireType::kLen) {
-                root_service = v.bytes();
-              }
-            }
-          }
+void RowGroupWriter::State::AddLink(ByteView link, ByteView trace_id) {
+  const size_t row = rows[T(Table::kLink)]++;
+  uint64_t trace_ref = 0;
+  uint64_t span_ref = 0;
+  ByteView state;
+  uint64_t dropped = 0;
+  uint64_t flags = 0;
+  kvs.clear();
+  extra.clear();
+  Reader r(link);  // well formed: ParseTraceShape checked it
+  const uint8_t* field_start = link.data();
+  while (r.Next()) {
+    bool keep = false;
+    switch (r.field()) {
+      case 1:
+        if (r.type() != WireType::kLen || r.bytes().size() != 16) {
+          keep = !(r.type() == WireType::kLen && r.bytes().empty());
+        } else if (r.bytes() == trace_id) {
+          trace_ref = 2;
+        } else {
+          trace_ref = 1;
+          link_trace_id.bytes.append(r.bytes().str());
+          CountPage(&link_trace_id.per_page, row, options.page_rows);
         }
         break;
-      }
+      case 2:
+        if (r.type() != WireType::kLen || r.bytes().size() != 8) {
+          keep = !(r.type() == WireType::kLen && r.bytes().empty());
+        } else if (int64_t i = SpanIndex(r.bytes()); i >= 0) {
+          span_ref = static_cast<uint64_t>(i) + 2;
+        } else {
+          span_ref = 1;
+          link_span_id.bytes.append(r.bytes().str());
+          CountPage(&link_span_id.per_page, row, options.page_rows);
+        }
+        break;
+      case 3:
+        keep = r.type() != WireType::kLen;
+        state = keep ? state : r.bytes();
+        break;
+      case 4:
+        keep = r.type() != WireType::kLen;
+        if (!keep) {
+          kvs.push_back(r.bytes());
+        }
+        break;
+      case 5:
+        keep = r.type() != WireType::kVarint;
+        dropped = keep ? dropped : r.varint();
+        break;
+      case 6:
+        keep = r.type() != WireType::kI32;
+        flags = keep ? flags : r.varint();
+        break;
+      default:
+        keep = true;
+        break;
     }
+    if (keep) {
+      extra.append(reinterpret_cast<const char*>(field_start),
+                   static_cast<size_t>(r.position() - field_start));
+    }
+    field_start = r.position();
   }
-  auto c = [](Col col) { return static_cast<uint16_t>(col); };
-  Fixed(c(Col::kTraceId), id.view(), 16);
-  U64(c(Col::kTraceStart), t.start);
-  U64(c(Col::kTraceEnd), t.end);
-  Str(c(Col::kTraceRootService), root_service);
-  Str(c(Col::kTraceRootName), root_name);
-  U64(c(Col::kTraceSpanCount), t.spans.size());
-  U64(c(Col::kTraceResEnd), rows_[static_cast<int>(Table::kResource)] + t.resources.size());
-  EndRow(Table::kTrace);
+  U64(Col::kLinkTraceRef, trace_ref);
+  U64(Col::kLinkSpanRef, span_ref);
+  Str(Col::kLinkTraceState, state);
+  U64(Col::kLinkDropped, dropped);
+  U64(Col::kLinkFlags, flags);
+  Str(Col::kLinkExtra, std::string_view(extra));
+  AddAttributes(AttrScope::kLink, kvs, nullptr);
+}
+
+void RowGroupWriter::State::AddSpan(const SpanShape& s, uint64_t trace_start, ByteView trace_id) {
+  const size_t row = rows[T(Table::kSpan)]++;
+  Fixed(Col::kSpanId, s.id, 8);
+  U64(Col::kSpanParent, s.parent);
+  if (s.parent == 1) {
+    parent_ext.bytes.append(s.parent_id.str());
+    CountPage(&parent_ext.per_page, row, options.page_rows);
+  }
+  Str(Col::kSpanName, s.name);
+  U64(Col::kSpanKind, s.kind);
+  U64(Col::kSpanStatusCode, s.status_code);
+  Str(Col::kSpanStatusMsg, s.status_message);
+  U64(Col::kSpanStartRel, s.start - trace_start);
+  U64(Col::kSpanDuration, s.end - s.start);
+  Str(Col::kSpanTraceState, s.trace_state);
+  U64(Col::kSpanFlags, s.flags);
+  U64(Col::kSpanDroppedAttrs, s.dropped_attrs);
+  U64(Col::kSpanDroppedEvents, s.dropped_events);
+  U64(Col::kSpanDroppedLinks, s.dropped_links);
+  U64(Col::kSpanEventEnd, rows[T(Table::kEvent)] + s.event_count);
+  U64(Col::kSpanLinkEnd, rows[T(Table::kLink)] + s.link_count);
+  if (s.extra_count == 0) {
+    Str(Col::kSpanExtra, std::string_view());
+  } else {
+    extra.clear();
+    for (uint32_t i = 0; i < s.extra_count; ++i) {
+      extra.append(shape.extra[s.extra_begin + i].str());
+    }
+    Str(Col::kSpanExtra, std::string_view(extra));
+  }
+  AddAttributes(AttrScope::kSpan,
+                std::span<const ByteView>(shape.attributes).subspan(s.attr_begin, s.attr_count),
+                nullptr);
+  for (uint32_t i = 0; i < s.event_count; ++i) {
+    AddEvent(shape.events[s.event_begin + i], s.start);
+  }
+  for (uint32_t i = 0; i < s.link_count; ++i) {
+    AddLink(shape.links[s.link_begin + i], trace_id);
+  }
+}
+
+RowGroupWriter::RowGroupWriter(RowGroupWriterOptions options)
+    : state_(std::make_unique<State>(options)) {
+  if (state_->options.page_rows == 0) {
+    state_->options.page_rows = 4096;
+  }
+  state_->Reset();
+}
+
+RowGroupWriter::~RowGroupWriter() = default;
+
+uint32_t RowGroupWriter::n_traces() const { return state_->summary.n_traces; }
+
+size_t RowGroupWriter::approx_bytes() const { return state_->approx_bytes; }
+
+Status RowGroupWriter::AddTrace(const model::TraceId& id, ByteView trace) {
+  State& st = *state_;
+  VV_RETURN_IF_ERROR(ParseTraceShape(trace, id.view(), &st.shape));
+  const TraceShape& t = st.shape;
+  st.span_index.clear();
+  st.approx_bytes += trace.size();
+  st.rows[T(Table::kTrace)]++;
+  st.Fixed(Col::kTraceId, id.view(), 16);
+  st.U64(Col::kTraceStart, t.start);
+  st.U64(Col::kTraceEnd, t.end);
+  st.U64(Col::kTraceDuration, t.end - t.start);
+  st.Str(Col::kTraceRootName, t.root >= 0 ? t.spans[static_cast<size_t>(t.root)].name : ByteView());
+  std::string_view root_service;
   for (const ResourceShape& res : t.resources) {
-    VV_RETURN_IF_ERROR(
-        AddResource(res, rows_[static_cast<int>(Table::kScope)] + res.scope_count));
+    const uint32_t res_row = st.InternResource(res.bytes);
+    st.rows[T(Table::kResourceSpans)]++;
+    st.U64(Col::kRsResource, res_row);
+    st.Str(Col::kRsSchemaUrl, res.schema_url);
+    st.U64(Col::kRsSsEnd, st.rows[T(Table::kScopeSpans)] + res.scope_count);
     for (uint32_t si = res.first_scope; si < res.first_scope + res.scope_count; ++si) {
       const ScopeShape& sc = t.scopes[si];
-      VV_RETURN_IF_ERROR(AddScope(sc, rows_[static_cast<int>(Table::kSpan)] + sc.span_count));
+      const uint32_t scope_row = st.InternScope(sc.bytes);
+      st.rows[T(Table::kScopeSpans)]++;
+      st.U64(Col::kSsScope, scope_row);
+      st.Str(Col::kSsSchemaUrl, sc.schema_url);
+      st.U64(Col::kSsSpanEnd, st.rows[T(Table::kSpan)] + sc.span_count);
+      if (t.root >= sc.first_span && t.root < int64_t{sc.first_span} + sc.span_count) {
+        root_service = st.resource_service[res_row];
+      }
       for (uint32_t i = sc.first_span; i < sc.first_span + sc.span_count; ++i) {
-        VV_RETURN_IF_ERROR(AddSpan(t.spans[i], t.start, t));
+        st.AddSpan(t.spans[i], t.start, id.view());
       }
     }
   }
-  if (summary_.n_traces == 0) {
-    summary_.min_id = id;
-    summary_.min_start = t.start;
+  st.Str(Col::kTraceRootService, root_service);
+  st.U64(Col::kTraceRsEnd, st.rows[T(Table::kResourceSpans)]);
+
+  RowGroupSummary& sum = st.summary;
+  const uint64_t duration = t.end - t.start;
+  if (sum.n_traces == 0) {
+    sum.min_id = id;
+    sum.min_start = t.start;
+    sum.max_end = t.end;
+    sum.min_duration = sum.max_duration = duration;
   }
-  summary_.max_id = id;
-  summary_.n_traces++;
-  summary_.n_spans += static_cast<uint32_t>(t.spans.size());
-  summary_.min_start = std::min(summary_.min_start, t.start);
-  summary_.max_end = std::max(summary_.max_end, t.end);
+  sum.max_id = id;
+  sum.n_traces++;
+  sum.n_spans += static_cast<uint32_t>(t.spans.size());
+  sum.min_start = std::min(sum.min_start, t.start);
+  sum.max_end = std::max(sum.max_end, t.end);
+  sum.min_duration = std::min(sum.min_duration, duration);
+  sum.max_duration = std::max(sum.max_duration, duration);
   return Status::Ok();
+}
+
+void RowGroupWriter::State::EncodeAttributes(AttrScope s, std::vector<ChunkDesc>* chunks,
+                                             std::string* out, ScopeAttrs* header) {
+  ScopeState& st = attrs[static_cast<int>(s)];
+  const uint32_t page_rows = options.page_rows;
+  const size_t owners = st.owner_keyset.size();
+  const size_t n_pages = (owners + page_rows - 1) / page_rows;
+  // Promotion: scalar keys seen at least min_promote_count times, the most frequent first,
+  // at most kMaxPromoted per type; listed by (type, key).
+  std::vector<uint32_t> candidates;
+  for (uint32_t k = 0; k < st.keys.size(); ++k) {
+    const AttrKey& key = *st.keys[k];
+    if (key.type != AttrType::kOther && key.count >= options.min_promote_count) {
+      candidates.push_back(k);
+    }
+  }
+  std::sort(candidates.begin(), candidates.end(),
+            [&](uint32_t a, uint32_t b) { return st.keys[a]->count > st.keys[b]->count; });
+  std::array<uint32_t, kPromotedTypes> per_type{};
+  std::vector<uint32_t> promoted;
+  for (uint32_t k : candidates) {
+    uint32_t& n = per_type[static_cast<size_t>(st.keys[k]->type)];
+    if (n < kMaxPromoted) {
+      ++n;
+      promoted.push_back(k);
+    }
+  }
+  std::sort(promoted.begin(), promoted.end(), [&](uint32_t a, uint32_t b) {
+    const AttrKey& x = *st.keys[a];
+    const AttrKey& y = *st.keys[b];
+    return x.type != y.type ? x.type < y.type : x.key < y.key;
+  });
+  std::vector<int32_t> slot_of(st.keys.size(), -1);
+  std::array<uint16_t, kPromotedTypes> index_of_type{};
+  std::vector<uint16_t> column_of(promoted.size());
+  for (size_t i = 0; i < promoted.size(); ++i) {
+    const AttrKey& k = *st.keys[promoted[i]];
+    slot_of[promoted[i]] = static_cast<int32_t>(i);
+    column_of[i] = PromotedColumn(s, k.type, index_of_type[static_cast<size_t>(k.type)]++);
+    header->promoted.push_back({std::string(k.key), k.type, column_of[i]});
+  }
+  // Key sets in slot form (distinct original sets may become equal).
+  auto slot = [&](uint32_t id) -> uint32_t {
+    if (id == kServiceKeyId) {
+      return kServiceNameSlot;
+    }
+    const int32_t p = slot_of[id];
+    return p >= 0 ? static_cast<uint32_t>(p)
+                  : kGenericSlot + static_cast<uint32_t>(st.keys[id]->type);
+  };
+  std::vector<uint64_t> final_of(st.keysets.size());
+  std::map<std::vector<uint32_t>, uint32_t> final_index;
+  std::vector<uint32_t> slots;
+  bool any_generic = false;
+  for (size_t k = 0; k < st.keysets.size(); ++k) {
+    slots.clear();
+    for (uint32_t id : st.keysets[k]) {
+      slots.push_back(slot(id));
+      any_generic =
+          any_generic || (slots.back() >= kGenericSlot && slots.back() != kServiceNameSlot);
+    }
+    auto [it, inserted] =
+        final_index.try_emplace(slots, static_cast<uint32_t>(header->keysets.size()));
+    if (inserted) {
+      header->keysets.push_back(slots);
+    }
+    final_of[k] = it->second;
+  }
+  std::vector<uint64_t> keyset_codes(owners);
+  for (size_t o = 0; o < owners; ++o) {
+    keyset_codes[o] = final_of[st.owner_keyset[o]];
+  }
+  const PageCompression comp = options.compression;
+  const std::vector<PageSpan> dense = DensePages(owners, page_rows);
+  chunks->push_back(EncodeU64Chunk(AttrColumn(s, AttrCol::kKeys), keyset_codes, dense, comp, out));
+
+  if (any_generic) {
+    // Generic attributes in owner order: walk the owners' key sets, taking each non-promoted
+    // key's next value.
+    StringBuffer keys(true);
+    StringBuffer strings(true);
+    StringBuffer others(false);
+    std::vector<uint64_t> ints;
+    std::vector<uint64_t> doubles;
+    std::vector<uint64_t> bools;
+    std::vector<uint32_t> key_pages(n_pages, 0);
+    std::array<std::vector<uint32_t>, kAttrTypes> type_pages;
+    for (auto& v : type_pages) {
+      v.assign(n_pages, 0);
+    }
+    std::vector<uint32_t> cursor(st.keys.size(), 0);
+    for (size_t o = 0; o < owners; ++o) {
+      for (uint32_t id : st.keysets[st.owner_keyset[o]]) {
+        if (id == kServiceKeyId || slot_of[id] >= 0) {
+          continue;
+        }
+        const AttrKey& k = *st.keys[id];
+        const uint32_t at = cursor[id]++;
+        keys.Add(k.key);
+        key_pages[o / page_rows]++;
+        type_pages[static_cast<size_t>(k.type)][o / page_rows]++;
+        switch (k.type) {
+          case AttrType::kString:
+            strings.Add(k.strs.Get(at));
+            break;
+          case AttrType::kOther:
+            others.Add(k.strs.Get(at));
+            break;
+          case AttrType::kInt:
+            ints.push_back(k.nums[at]);
+            break;
+          case AttrType::kDouble:
+            doubles.push_back(k.nums[at]);
+            break;
+          case AttrType::kBool:
+            bools.push_back(k.nums[at]);
+            break;
+          case AttrType::kCount:
+            break;
+        }
+      }
+    }
+    auto pages = [&](const std::vector<uint32_t>& per_page) {
+      return SparsePages(per_page, page_rows);
+    };
+    chunks->push_back(EncodeStringChunk(AttrColumn(s, AttrCol::kGenericKey), Kind::kString, keys,
+                                        pages(key_pages), comp, out));
+    auto tp = [&](AttrType t) { return pages(type_pages[static_cast<size_t>(t)]); };
+    if (strings.size() > 0) {
+      chunks->push_back(EncodeStringChunk(GenericValueColumn(s, AttrType::kString), Kind::kString,
+                                          strings, tp(AttrType::kString), comp, out));
+    }
+    if (!ints.empty()) {
+      chunks->push_back(EncodeU64Chunk(GenericValueColumn(s, AttrType::kInt), ints,
+                                       tp(AttrType::kInt), comp, out));
+    }
+    if (!doubles.empty()) {
+      chunks->push_back(EncodeF64Chunk(GenericValueColumn(s, AttrType::kDouble), doubles,
+                                       tp(AttrType::kDouble), comp, out));
+    }
+    if (!bools.empty()) {
+      chunks->push_back(EncodeU64Chunk(GenericValueColumn(s, AttrType::kBool), bools,
+                                       tp(AttrType::kBool), comp, out));
+    }
+    if (others.size() > 0) {
+      chunks->push_back(EncodeStringChunk(GenericValueColumn(s, AttrType::kOther), Kind::kBytes,
+                                          others, tp(AttrType::kOther), comp, out));
+    }
+  }
+  // Promoted columns, in column ID order (= the header's order: by type, then key).
+  for (size_t i = 0; i < promoted.size(); ++i) {
+    AttrKey& k = *st.keys[promoted[i]];
+    k.per_page.resize(n_pages, 0);
+    const std::vector<PageSpan> pages = SparsePages(k.per_page, page_rows);
+    switch (k.type) {
+      case AttrType::kString:
+        chunks->push_back(EncodeStringChunk(column_of[i], Kind::kString, k.strs, pages, comp, out));
+        break;
+      case AttrType::kDouble:
+        chunks->push_back(EncodeF64Chunk(column_of[i], k.nums, pages, comp, out));
+        break;
+      default:
+        chunks->push_back(EncodeU64Chunk(column_of[i], k.nums, pages, comp, out));
+        break;
+    }
+  }
 }
 
 std::string RowGroupWriter::Finish(RowGroupSummary* summary) {
+  State& st = *state_;
   RowGroupHeader header;
-  header.n_traces = summary_.n_traces;
-  std::copy(std::begin(rows_), std::end(rows_), std::begin(header.rows));
+  std::copy(std::begin(st.rows), std::end(st.rows), std::begin(header.rows));
+  header.n_traces = st.rows[T(Table::kTrace)];
+  const uint32_t page_rows = st.options.page_rows;
+  std::fill(std::begin(header.page_rows), std::end(header.page_rows), page_rows);
+  const PageCompression comp = st.options.compression;
   std::string data;
-  for (uint16_t id = 0; id < kColumnCount; ++id) {
+  std::vector<ChunkDesc>& chunks = header.chunks;
+  for (uint16_t id = 0; id < static_cast<uint16_t>(Col::kFixedCount); ++id) {
     const ColumnInfo* info = GetColumnInfo(id);
-    Column& col = cols_[id];
-    if (info == nullptr) {
+    const auto table = static_cast<size_t>(info->table);
+    const uint32_t rows = st.rows[table];
+    if (rows == 0) {
       continue;
     }
-    size_t n = 0;
+    const std::vector<PageSpan> dense = DensePages(rows, page_rows);
+    if (info->layout == Layout::kSparse) {
+      SparseFixed& sf = id == C(Col::kSpanParentExt) ? st.parent_ext
+                        : id == C(Col::kLinkTraceId) ? st.link_trace_id
+                                                     : st.link_span_id;
+      if (!sf.bytes.empty()) {
+        chunks.push_back(
+            EncodeFixedChunk(id, info->kind, sf.bytes, SparsePages(sf.per_page, page_rows), &data));
+      }
+      continue;
+    }
     switch (info->kind) {
-      case Kind::kFixed8:
-        n = col.fixed.size() / 8;
+      case Kind::kU64:
+        chunks.push_back(EncodeU64Chunk(id, st.u64[id], dense, comp, &data));
         break;
+      case Kind::kFixed8:
       case Kind::kFixed16:
-        n = col.fixed.size() / 16;
+        chunks.push_back(EncodeFixedChunk(id, info->kind, st.fixed[id], dense, &data));
         break;
       case Kind::kString:
       case Kind::kBytes:
-        n = col.str.size();
+        chunks.push_back(EncodeStringChunk(id, info->kind, *st.str[id], dense, comp, &data));
         break;
-      case Kind::kU64:
       case Kind::kF64:
-        n = col.u64.size();
         break;
-    }
-    if (n == 0) {
-      continue;
-    }
-    ChunkBuilder cb;
-    cb.desc.column = id;
-    cb.desc.kind = info->kind;
-    cb.desc.n_values = static_cast<uint32_t>(n);
-    auto page_entry = [](size_t first, size_t count) {
-      PageIndexEntry e;
-      e.first_row = static_cast<uint32_t>(first);
-      e.n_values = static_cast<uint32_t>(count);
-      return e;
-    };
-    switch (info->kind) {
-      case Kind::kU64:
-      case Kind::kF64:
-        for (size_t p = 0; p < n; p += kPageValues) {
-          size_t m = std::min<size_t>(kPageValues, n - p);
-          std::span<const uint64_t> values(col.u64.data() + p, m);
-          PageIndexEntry e = page_entry(p, m);
-          if (info->kind == Kind::kF64) {
-            e.encoding = Encoding::kPlain;
-            e.bit_width = 64;
-            cb.AddPage(ByteView(EncodePlainU64(values, 8)), e);
-          } else {
-            U64Page page = EncodeU64Page(values);
-            e.encoding = page.encoding;
-            e.bit_width = page.bit_width;
-            e.min = page.min;
-            e.max = page.max;
-            cb.AddPage(ByteView(page.bytes), e);
-          }
-        }
-        break;
-      case Kind::kFixed8:
-      case Kind::kFixed16: {
-        int width = info->kind == Kind::kFixed8 ? 8 : 16;
-        for (size_t p = 0; p < n; p += kPageValues) {
-          size_t m = std::min<size_t>(kPageValues, n - p);
-          PageIndexEntry e = page_entry(p, m);
-          e.encoding = Encoding::kPlain;
-          e.bit_width = static_cast<uint16_t>(8 * width);
-          ByteView slice = ByteView(col.fixed).substr(p * static_cast<size_t>(width),
-                                                      m * static_cast<size_t>(width));
-          cb.AddPage(ByteView(EncodePlainFixed(slice, width)), e);
-        }
-        break;
-      }
-      case Kind::kString:
-      case Kind::kBytes: {
-        Dictionary dict;
-        bool use_dict = false;
-        if (info->kind == Kind::kString) {
-          dict = Dictionary::FromValues(col.str);
-          use_dict = UseDictionary(dict, n);
-        }
-        if (use_dict) {
-          absl::flat_hash_map<std::string_view, uint32_t> codes;
-          codes.reserve(dict.size());
-          for (uint32_t i = 0; i < dict.size(); ++i) {
-            codes.emplace(dict.value(i), i);
-          }
-          std::string dict_page = ZstdCompress(ByteView(dict.SerializeRaw()));
-          cb.desc.flags |= kChunkDict;
-          cb.desc.dict_length = static_cast<uint32_t>(dict_page.size());
-          cb.desc.dict_count = dict.size();
-          cb.desc.dict_crc = Crc32c(ByteView(dict_page));
-          cb.data = std::move(dict_page);
-          std::vector<uint32_t> page_codes;
-          for (size_t p = 0; p < n; p += kPageValues) {
-            size_t m = std::min<size_t>(kPageValues, n - p);
-            page_codes.clear();
-            uint32_t lo = UINT32_MAX;
-            uint32_t hi = 0;
-            for (size_t i = p; i < p + m; ++i) {
-              uint32_t code = codes.at(col.str[i]);
-              page_codes.push_back(code);
-              lo = std::min(lo, code);
-              hi = std::max(hi, code);
-            }
-            PageIndexEntry e = page_entry(p, m);
-            std::string bytes = EncodeDictCodes(page_codes);
-            e.encoding = Encoding::kDict;
-            e.bit_width = static_cast<uint16_t>(bytes.empty() ? 0 : static_cast<uint8_t>(bytes[0]));
-            e.min = lo;
-            e.max = hi;
-            e.code_signature = CodeSignature(page_codes);
-            cb.AddPage(ByteView(bytes), e);
-          }
-        } else {
-          for (size_t p = 0; p < n; p += kPageValues) {
-            size_t m = std::min<size_t>(kPageValues, n - p);
-            PageIndexEntry e = page_entry(p, m);
-            e.encoding = Encoding::kBytes;
-            std::span<const std::string_view> values(col.str.data() + p, m);
-            cb.AddPage(ByteView(EncodeBytes(values)), e);
-          }
-        }
-        break;
-      }
-    }
-    cb.desc.offset = static_cast<uint32_t>(data.size());
-    cb.desc.length = static_cast<uint32_t>(cb.data.size());
-    data += cb.data;
-    header.chunks.push_back(std::move(cb.desc));
-  }
-  // Header.
-  std::string h(kRowGroupMagic, 4);
-  PutU32(h, kRowGroupVersion);
-  PutU32(h, header.n_traces);
-  for (uint32_t r : header.rows) {
-    PutU32(h, r);
-  }
-  PutU32(h, static_cast<uint32_t>(header.chunks.size()));
-  for (const ChunkDesc& d : header.chunks) {
-    PutU16(h, d.column);
-    h += static_cast<char>(d.kind);
-    h += static_cast<char>(d.flags);
-    PutU32(h, d.n_values);
-    PutU32(h, d.offset);
-    PutU32(h, d.length);
-    PutU32(h, d.dict_length);
-    PutU32(h, d.dict_count);
-    PutU32(h, d.dict_crc);
-    PutU32(h, static_cast<uint32_t>(d.pages.size()));
-    for (uint32_t crc : d.page_crcs) {
-      PutU32(h, crc);
-    }
-    for (const PageIndexEntry& e : d.pages) {
-      AppendPageIndexEntry(e, h);
     }
   }
-  std::string out;
-  out.reserve(h.size() + data.size() + 8);
-  PutU32(out, static_cast<uint32_t>(h.size()));
-  out += h;
-  PutU32(out, Crc32c(ByteView(h)));
-  out += data;
-  *summary = summary_;
-  Reset();
+  for (int s = 0; s < kAttrScopes; ++s) {
+    if (!st.attrs[s].owner_keyset.empty()) {
+      st.EncodeAttributes(static_cast<AttrScope>(s), &chunks, &data, &header.attrs[s]);
+    }
+  }
+  // Chunks were encoded table by table; the format lists them by column ID.
+  std::sort(chunks.begin(), chunks.end(),
+            [](const ChunkDesc& a, const ChunkDesc& b) { return a.column < b.column; });
+  std::string area;
+  area.reserve(data.size());
+  for (ChunkDesc& c : chunks) {
+    area.append(data, c.offset, c.length);
+    c.offset = static_cast<uint32_t>(area.size() - c.length);
+  }
+  std::string out = AssembleRowGroup(EncodeRowGroupHeader(header), area);
+  *summary = st.summary;
+  st.Reset();
   return out;
-}
-
-void RowGroupWriter::Reset() {
-  for (Column& c : cols_) {
-    c.u64.clear();
-    c.fixed.clear();
-    c.str.clear();
-  }
-  std::fill(std::begin(rows_), std::end(rows_), 0);
-  arena_.Reset();
-  summary_ = RowGroupSummary();
-  approx_bytes_ = 0;
 }
 
 }  // namespace vivace::block

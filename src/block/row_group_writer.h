@@ -1,22 +1,36 @@
 #pragma once
 
-// Builds one `vvc1` row group: traces are shredded into per-table column buffers as they are
-// added (ascending trace ID), and Finish() encodes every non-empty column into pages
-// (dictionary codes, bit packing or deltas, zstd when it pays) behind a header that indexes
-// them. Not thread-safe.
+// Builds one `vvc1` row group (docs/block-format.md): traces are shredded into per-table column
+// buffers as they are added (ascending trace ID); resources and scopes are deduplicated, and
+// string columns build their dictionaries as values arrive. Finish() decides which attribute
+// keys get their own columns, encodes every non-empty column into pages (dictionary codes, bit
+// packing, per-page value tables, variable bit widths, exact decimals; then zstd or LZ4 when it
+// pays) and puts the header that indexes them in front. Not thread-safe.
 
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "block/compression.h"
 #include "block/schema.h"
 #include "block/trace_shape.h"
-#include "common/arena.h"
 #include "common/bytes.h"
 #include "common/status.h"
 #include "model/trace_id.h"
 
 namespace vivace::block {
+
+struct RowGroupWriterOptions {
+  // Rows per page, for every table (a power of two is not required).
+  uint32_t page_rows = 4096;
+  // Compression of data pages that may benefit (not IDs, not VARBITS pages).
+  PageCompression compression;
+  // An attribute (key, type) of a scope gets its own column when it occurs at least this often
+  // in the row group; at most kMaxPromoted per scope and type (the most frequent win).
+  uint32_t min_promote_count = 32;
+};
 
 struct RowGroupSummary {
   model::TraceId min_id;
@@ -25,50 +39,34 @@ struct RowGroupSummary {
   uint32_t n_spans = 0;
   uint64_t min_start = 0;
   uint64_t max_end = 0;
+  uint64_t min_duration = 0;
+  uint64_t max_duration = 0;
 };
 
 class RowGroupWriter {
  public:
-  RowGroupWriter();
+  explicit RowGroupWriter(RowGroupWriterOptions options = {});
+  ~RowGroupWriter();
+  RowGroupWriter(const RowGroupWriter&) = delete;
+  RowGroupWriter& operator=(const RowGroupWriter&) = delete;
+  RowGroupWriter(RowGroupWriter&&) = delete;
+  RowGroupWriter& operator=(RowGroupWriter&&) = delete;
 
   // Adds one trace. REQUIRES: `id` greater than the previous one. `trace` is a serialized
-  // tempopb.Trace with its parts already combined. DataLoss if it is not well formed.
+  // tempopb.Trace with its parts already combined; it is copied. DataLoss if it is not
+  // well-formed protobuf (nothing of it is then added).
   Status AddTrace(const model::TraceId& id, ByteView trace);
 
-  uint32_t n_traces() const { return summary_.n_traces; }
-  // Estimated encoded-before-compression size of what was added.
-  size_t approx_bytes() const { return approx_bytes_; }
+  uint32_t n_traces() const;
+  // Bytes of serialized traces added: the row-group cutting measure.
+  size_t approx_bytes() const;
 
   // Encodes the row group and resets the writer.
   std::string Finish(RowGroupSummary* summary);
 
  private:
-  struct Column {
-    std::vector<uint64_t> u64;          // kU64, kF64 (bits)
-    std::string fixed;                  // kFixed8, kFixed16
-    std::vector<std::string_view> str;  // kString, kBytes (views into arena_)
-  };
-
-  void U64(uint16_t col, uint64_t v);
-  void F64(uint16_t col, uint64_t bits);
-  void Fixed(uint16_t col, ByteView v, size_t width);
-  void Str(uint16_t col, ByteView v);
-  // Appends the attribute list of one owner row of scope `s` (KeyValue messages), then its CSR
-  // ends. For resources, `service` receives service.name and its position.
-  Status AddAttributes(AttrScope s, const std::vector<ByteView>& kvs, ByteView* service,
-                       uint64_t* service_pos);
-  Status AddResource(const ResourceShape& r, uint32_t scope_end);
-  Status AddScope(const ScopeShape& s, uint32_t span_end);
-  Status AddSpan(const SpanShape& s, uint64_t trace_start, const TraceShape& t);
-  void EndRow(Table t) { rows_[static_cast<int>(t)]++; }
-  void Reset();
-
-  std::vector<Column> cols_;
-  uint32_t rows_[kTables] = {};
-  Arena arena_;
-  RowGroupSummary summary_;
-  size_t approx_bytes_ = 0;
-  TraceShape shape_;  // reused between traces
+  struct State;
+  std::unique_ptr<State> state_;
 };
 
 }  // namespace vivace::block

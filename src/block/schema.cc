@@ -7,83 +7,98 @@ namespace vivace::block {
 namespace {
 
 struct Entry {
-  uint16_t id;
+  Col id;
   ColumnInfo info;
 };
 
 constexpr Entry kFixed[] = {
-    {0, {Table::kTrace, Kind::kFixed16, "trace.id"}},
-    {1, {Table::kTrace, Kind::kU64, "trace.start"}},
-    {2, {Table::kTrace, Kind::kU64, "trace.end"}},
-    {3, {Table::kTrace, Kind::kString, "trace.root_service"}},
-    {4, {Table::kTrace, Kind::kString, "trace.root_name"}},
-    {5, {Table::kTrace, Kind::kU64, "trace.span_count"}},
-    {6, {Table::kTrace, Kind::kU64, "trace.resource_end"}},
-    {7, {Table::kResource, Kind::kU64, "resource.scope_end"}},
-    {8, {Table::kResource, Kind::kString, "resource.service_name"}},
-    {9, {Table::kResource, Kind::kU64, "resource.service_name_pos"}},
-    {10, {Table::kResource, Kind::kU64, "resource.dropped_attributes"}},
-    {11, {Table::kResource, Kind::kBytes, "resource.extra"}},
-    {12, {Table::kScope, Kind::kU64, "scope.span_end"}},
-    {13, {Table::kScope, Kind::kString, "scope.name"}},
-    {14, {Table::kScope, Kind::kString, "scope.version"}},
-    {15, {Table::kScope, Kind::kU64, "scope.dropped_attributes"}},
-    {16, {Table::kSpan, Kind::kFixed8, "span.id"}},
-    {17, {Table::kSpan, Kind::kU64, "span.parent"}},
-    {18, {Table::kSpan, Kind::kFixed8, "span.parent_external"}},
-    {19, {Table::kSpan, Kind::kString, "span.name"}},
-    {20, {Table::kSpan, Kind::kU64, "span.kind"}},
-    {21, {Table::kSpan, Kind::kU64, "span.status_code"}},
-    {22, {Table::kSpan, Kind::kString, "span.status_message"}},
-    {23, {Table::kSpan, Kind::kU64, "span.start_relative"}},
-    {24, {Table::kSpan, Kind::kU64, "span.duration"}},
-    {25, {Table::kSpan, Kind::kString, "span.trace_state"}},
-    {26, {Table::kSpan, Kind::kU64, "span.flags"}},
-    {27, {Table::kSpan, Kind::kU64, "span.dropped_attributes"}},
-    {28, {Table::kSpan, Kind::kU64, "span.dropped_events"}},
-    {29, {Table::kSpan, Kind::kU64, "span.dropped_links"}},
-    {30, {Table::kSpan, Kind::kU64, "span.event_end"}},
-    {31, {Table::kSpan, Kind::kU64, "span.link_end"}},
-    {32, {Table::kSpan, Kind::kU64, "span.nested_left"}},
-    {33, {Table::kSpan, Kind::kU64, "span.nested_right"}},
-    {34, {Table::kEvent, Kind::kU64, "event.time_relative"}},
-    {35, {Table::kEvent, Kind::kString, "event.name"}},
-    {36, {Table::kEvent, Kind::kU64, "event.dropped_attributes"}},
-    {37, {Table::kLink, Kind::kFixed16, "link.trace_id"}},
-    {38, {Table::kLink, Kind::kFixed8, "link.span_id"}},
-    {39, {Table::kLink, Kind::kU64, "link.id_mask"}},
-    {40, {Table::kLink, Kind::kString, "link.trace_state"}},
-    {41, {Table::kLink, Kind::kU64, "link.dropped_attributes"}},
-    {42, {Table::kLink, Kind::kU64, "link.flags"}},
+    {Col::kTraceId, {Table::kTrace, Kind::kFixed16, "trace.id"}},
+    {Col::kTraceStart, {Table::kTrace, Kind::kU64, "trace.start"}},
+    {Col::kTraceEnd, {Table::kTrace, Kind::kU64, "trace.end"}},
+    {Col::kTraceDuration, {Table::kTrace, Kind::kU64, "trace.duration"}},
+    {Col::kTraceRootService, {Table::kTrace, Kind::kString, "trace.root_service"}},
+    {Col::kTraceRootName, {Table::kTrace, Kind::kString, "trace.root_name"}},
+    {Col::kTraceRsEnd, {Table::kTrace, Kind::kU64, "trace.resource_spans_end"}},
+    {Col::kRsResource, {Table::kResourceSpans, Kind::kU64, "resource_spans.resource"}},
+    {Col::kRsSchemaUrl, {Table::kResourceSpans, Kind::kString, "resource_spans.schema_url"}},
+    {Col::kRsSsEnd, {Table::kResourceSpans, Kind::kU64, "resource_spans.scope_spans_end"}},
+    {Col::kResService, {Table::kResource, Kind::kString, "resource.service_name"}},
+    {Col::kResDropped, {Table::kResource, Kind::kU64, "resource.dropped_attributes"}},
+    {Col::kResExtra, {Table::kResource, Kind::kBytes, "resource.extra"}},
+    {Col::kSsScope, {Table::kScopeSpans, Kind::kU64, "scope_spans.scope"}},
+    {Col::kSsSchemaUrl, {Table::kScopeSpans, Kind::kString, "scope_spans.schema_url"}},
+    {Col::kSsSpanEnd, {Table::kScopeSpans, Kind::kU64, "scope_spans.span_end"}},
+    {Col::kScopeName, {Table::kScope, Kind::kString, "scope.name"}},
+    {Col::kScopeVersion, {Table::kScope, Kind::kString, "scope.version"}},
+    {Col::kScopeDropped, {Table::kScope, Kind::kU64, "scope.dropped_attributes"}},
+    {Col::kScopeExtra, {Table::kScope, Kind::kBytes, "scope.extra"}},
+    {Col::kSpanId, {Table::kSpan, Kind::kFixed8, "span.id"}},
+    {Col::kSpanParent, {Table::kSpan, Kind::kU64, "span.parent"}},
+    {Col::kSpanParentExt, {Table::kSpan, Kind::kFixed8, "span.parent_external", Layout::kSparse}},
+    {Col::kSpanName, {Table::kSpan, Kind::kString, "span.name"}},
+    {Col::kSpanKind, {Table::kSpan, Kind::kU64, "span.kind"}},
+    {Col::kSpanStatusCode, {Table::kSpan, Kind::kU64, "span.status_code"}},
+    {Col::kSpanStatusMsg, {Table::kSpan, Kind::kString, "span.status_message"}},
+    {Col::kSpanStartRel, {Table::kSpan, Kind::kU64, "span.start_relative"}},
+    {Col::kSpanDuration, {Table::kSpan, Kind::kU64, "span.duration"}},
+    {Col::kSpanTraceState, {Table::kSpan, Kind::kString, "span.trace_state"}},
+    {Col::kSpanFlags, {Table::kSpan, Kind::kU64, "span.flags"}},
+    {Col::kSpanDroppedAttrs, {Table::kSpan, Kind::kU64, "span.dropped_attributes"}},
+    {Col::kSpanDroppedEvents, {Table::kSpan, Kind::kU64, "span.dropped_events"}},
+    {Col::kSpanDroppedLinks, {Table::kSpan, Kind::kU64, "span.dropped_links"}},
+    {Col::kSpanEventEnd, {Table::kSpan, Kind::kU64, "span.event_end"}},
+    {Col::kSpanLinkEnd, {Table::kSpan, Kind::kU64, "span.link_end"}},
+    {Col::kSpanExtra, {Table::kSpan, Kind::kBytes, "span.extra"}},
+    {Col::kEventTimeRel, {Table::kEvent, Kind::kU64, "event.time_relative"}},
+    {Col::kEventName, {Table::kEvent, Kind::kString, "event.name"}},
+    {Col::kEventDropped, {Table::kEvent, Kind::kU64, "event.dropped_attributes"}},
+    {Col::kLinkTraceRef, {Table::kLink, Kind::kU64, "link.trace_ref"}},
+    {Col::kLinkTraceId, {Table::kLink, Kind::kFixed16, "link.trace_id", Layout::kSparse}},
+    {Col::kLinkSpanRef, {Table::kLink, Kind::kU64, "link.span_ref"}},
+    {Col::kLinkSpanId, {Table::kLink, Kind::kFixed8, "link.span_id", Layout::kSparse}},
+    {Col::kLinkTraceState, {Table::kLink, Kind::kString, "link.trace_state"}},
+    {Col::kLinkDropped, {Table::kLink, Kind::kU64, "link.dropped_attributes"}},
+    {Col::kLinkFlags, {Table::kLink, Kind::kU64, "link.flags"}},
+    {Col::kLinkExtra, {Table::kLink, Kind::kBytes, "link.extra"}},
 };
 
-constexpr Kind kValueKinds[kAttrTypes] = {Kind::kString, Kind::kU64, Kind::kF64, Kind::kU64,
-                                          Kind::kBytes};
+constexpr Kind kGenericKinds[kAttrTypes] = {Kind::kString, Kind::kU64, Kind::kF64, Kind::kU64,
+                                            Kind::kBytes};
+constexpr std::string_view kAttrColNames[] = {"keys",         "generic.key",    "generic.string",
+                                              "generic.int",  "generic.double", "generic.bool",
+                                              "generic.other"};
 
 struct Registry {
-  std::array<ColumnInfo, kColumnCount> infos{};
-  std::array<bool, kColumnCount> present{};
-  std::array<std::string, kColumnCount> names;
+  std::array<ColumnInfo, kPromotedBase> infos{};
+  std::array<bool, kPromotedBase> present{};
+  std::array<ColumnInfo, kAttrScopes * kPromotedTypes> promoted{};
+  std::array<std::string, kPromotedBase + kAttrScopes * kPromotedTypes> names;
 
   Registry() {
     for (const Entry& e : kFixed) {
-      infos[e.id] = e.info;
-      present[e.id] = true;
+      auto id = static_cast<size_t>(e.id);
+      infos[id] = e.info;
+      present[id] = true;
     }
     for (int s = 0; s < kAttrScopes; ++s) {
-      for (int t = 0; t < kAttrTypes; ++t) {
-        auto scope = static_cast<AttrScope>(s);
-        auto type = static_cast<AttrType>(t);
-        std::string base =
-            "attr." + std::string(AttrScopeName(scope)) + "." + std::string(AttrTypeName(type));
-        uint16_t end = AttrEndColumn(scope, type);
-        names[end] = base + ".end";
-        names[end + 1] = base + ".key";
-        names[end + 2] = base + ".value";
-        infos[end] = {OwnerTable(scope), Kind::kU64, names[end]};
-        infos[end + 1] = {AttrTable(scope, type), Kind::kString, names[end + 1]};
-        infos[end + 2] = {AttrTable(scope, type), kValueKinds[t], names[end + 2]};
-        present[end] = present[end + 1] = present[end + 2] = true;
+      auto scope = static_cast<AttrScope>(s);
+      Table owner = OwnerTable(scope);
+      for (int c = 0; c < static_cast<int>(AttrCol::kCount); ++c) {
+        uint16_t id = AttrColumn(scope, static_cast<AttrCol>(c));
+        names[id] =
+            "attr." + std::string(AttrScopeName(scope)) + "." + std::string(kAttrColNames[c]);
+        Kind kind = c == 0   ? Kind::kU64
+                    : c == 1 ? Kind::kString
+                             : kGenericKinds[c - static_cast<int>(AttrCol::kGenericString)];
+        infos[id] = {owner, kind, names[id], c == 0 ? Layout::kDense : Layout::kSparse};
+        present[id] = true;
+      }
+      for (int t = 0; t < kPromotedTypes; ++t) {
+        size_t slot = static_cast<size_t>(s * kPromotedTypes + t);
+        std::string& name = names[kPromotedBase + slot];
+        name = "attr." + std::string(AttrScopeName(scope)) + "."
+               + std::string(AttrTypeName(static_cast<AttrType>(t))) + "[*]";
+        promoted[slot] = {owner, kGenericKinds[t], name, Layout::kSparse};
       }
     }
   }
@@ -97,10 +112,29 @@ const Registry& Reg() {
 }  // namespace
 
 const ColumnInfo* GetColumnInfo(uint16_t id) {
-  if (id >= kColumnCount || !Reg().present[id]) {
+  if (id < kPromotedBase) {
+    return Reg().present[id] ? &Reg().infos[id] : nullptr;
+  }
+  AttrScope s;
+  AttrType t;
+  uint16_t i;
+  if (!DecodePromotedColumn(id, &s, &t, &i)) {
     return nullptr;
   }
-  return &Reg().infos[id];
+  return &Reg().promoted[static_cast<size_t>(static_cast<int>(s) * kPromotedTypes
+                                             + static_cast<int>(t))];
+}
+
+bool DecodePromotedColumn(uint16_t id, AttrScope* scope, AttrType* type, uint16_t* index) {
+  if (id < kPromotedBase || id >= kColumnIdLimit) {
+    return false;
+  }
+  int rel = id - kPromotedBase;
+  int group = rel / kMaxPromoted;
+  *index = static_cast<uint16_t>(rel % kMaxPromoted);
+  *scope = static_cast<AttrScope>(group / kPromotedTypes);
+  *type = static_cast<AttrType>(group % kPromotedTypes);
+  return true;
 }
 
 Table OwnerTable(AttrScope s) {
@@ -131,10 +165,9 @@ std::string_view AttrTypeName(AttrType t) {
 }
 
 std::string_view TableName(Table t) {
-  static constexpr std::string_view kNames[] = {"trace", "resource", "scope",
-                                                "span",  "event",    "link"};
-  int i = static_cast<int>(t);
-  return i < static_cast<int>(Table::kAttrFirst) ? kNames[i] : "attributes";
+  static constexpr std::string_view kNames[] = {
+      "trace", "resource_spans", "resource", "scope_spans", "scope", "span", "event", "link"};
+  return kNames[static_cast<int>(t)];
 }
 
 }  // namespace vivace::block

@@ -1,6 +1,11 @@
-// RowGroupReader::ReadTrace: rebuilding one trace's OTLP protobuf from the columns.
+// RowGroupReader::ReadTrace: rebuilding one trace's OTLP protobuf from the columns
+// (docs/block-format.md §7).
 
+#include <algorithm>
 #include <cstring>
+#include <tuple>
+
+#include <fmt/format.h>
 
 #include "block/row_group_reader.h"
 #include "common/protowire.h"
@@ -8,123 +13,146 @@
 namespace vivace::block {
 namespace {
 
-using protowire::AppendFixed32Field;
-using protowire::AppendFixed64Field;
-using protowire::AppendLenField;
-using protowire::AppendVarintField;
+namespace pw = protowire;
+using pw::WireType;
 
 constexpr uint16_t C(Col c) { return static_cast<uint16_t>(c); }
 
 int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>((v >> 1) ^ (~(v & 1) + 1)); }
 
-// The attributes of a run of owner rows of one scope: per type, the CSR ends and the rows.
-struct AttrRun {
-  struct Typed {
-    uint64_t begin = 0;             // first attribute row of the run
-    std::vector<uint64_t> ends;     // one per owner
-    std::vector<std::string> keys;
-    std::vector<std::string> strs;  // string values, or AnyValue bytes for "other"
-    std::vector<uint64_t> nums;     // int (zigzag), double bits, bool
-  };
-  Typed types[kAttrTypes];
-};
+Status Corrupt(std::string_view what) {
+  return Status::DataLoss(fmt::format("corrupt row group: {}", what));
+}
 
-Status ReadCsr(RowGroupReader& r, uint16_t col, uint32_t first, uint32_t count,
-               uint64_t* begin, std::vector<uint64_t>* ends) {
+// Reads the CSR ends of rows [first, first + count) of `col` and the begin of the first row;
+// checks that they never decrease and stay within `limit` child rows.
+Status ReadCsr(RowGroupReader& r, uint16_t col, uint32_t first, uint32_t count, uint32_t limit,
+               uint32_t* begin, std::vector<uint64_t>* ends) {
   ends->clear();
   *begin = 0;
   if (first > 0) {
-    std::vector<uint64_t> prev;
-    VV_RETURN_IF_ERROR(r.ReadU64(col, first - 1, 1, &prev));
-    *begin = prev[0];
+    VV_RETURN_IF_ERROR(r.ReadU64(col, first - 1, 1, ends));
+    if ((*ends)[0] > limit) {
+      return Corrupt("CSR offset past its table");
+    }
+    *begin = static_cast<uint32_t>((*ends)[0]);
+    ends->clear();
   }
   VV_RETURN_IF_ERROR(r.ReadU64(col, first, count, ends));
   uint64_t last = *begin;
   for (uint64_t e : *ends) {
-    if (e < last) {
-      return Status::DataLoss("corrupt row group: CSR offsets decrease");
+    if (e < last || e > limit) {
+      return Corrupt("CSR offsets decrease or pass their table");
     }
     last = e;
   }
   return Status::Ok();
 }
 
-Status ReadAttrRun(RowGroupReader& r, AttrScope s, uint32_t first, uint32_t count, AttrRun* run) {
-  for (int ti = 0; ti < kAttrTypes; ++ti) {
-    auto t = static_cast<AttrType>(ti);
-    AttrRun::Typed& typed = run->types[ti];
-    VV_RETURN_IF_ERROR(ReadCsr(r, AttrEndColumn(s, t), first, count, &typed.begin, &typed.ends));
-    uint64_t end = typed.ends.empty() ? typed.begin : typed.ends.back();
-    auto n = static_cast<uint32_t>(end - typed.begin);
-    auto b = static_cast<uint32_t>(typed.begin);
-    VV_RETURN_IF_ERROR(r.ReadStrings(AttrKeyColumn(s, t), b, n, &typed.keys));
-    if (t == AttrType::kString || t == AttrType::kOther) {
-      VV_RETURN_IF_ERROR(r.ReadStrings(AttrValueColumn(s, t), b, n, &typed.strs));
-    } else {
-      VV_RETURN_IF_ERROR(r.ReadU64(AttrValueColumn(s, t), b, n, &typed.nums));
-    }
+// The end of a CSR run: the last end, or `begin` for an empty run.
+uint32_t RunEnd(uint32_t begin, const std::vector<uint64_t>& ends) {
+  return ends.empty() ? begin : static_cast<uint32_t>(ends.back());
+}
+
+void AppendAnyValue(std::string& out, const RowGroupReader::Attribute& a) {
+  switch (a.type) {
+    case AttrType::kString:
+      pw::AppendLenField(out, 1, ByteView(a.str));
+      break;
+    case AttrType::kBool:
+      pw::AppendVarintField(out, 2, a.num);
+      break;
+    case AttrType::kInt:
+      pw::AppendVarintField(out, 3, static_cast<uint64_t>(UnZigZag(a.num)));
+      break;
+    case AttrType::kDouble:
+      pw::AppendFixed64Field(out, 4, a.num);
+      break;
+    case AttrType::kOther:
+    case AttrType::kCount:
+      break;
   }
-  return Status::Ok();
 }
 
-void AppendKeyValue(std::string& out, uint32_t field, std::string_view key, std::string value) {
-  std::string kv;
-  AppendLenField(kv, 1, ByteView(key));
-  AppendLenField(kv, 2, ByteView(value));
-  AppendLenField(out, field, ByteView(kv));
-}
-
-// Writes owner `i` (index within the run) attributes as repeated field `field`: each type in
-// stored order, strings first; `service` (resources) is inserted at its string position.
-void AppendAttributes(std::string& out, uint32_t field, const AttrRun& run, size_t i,
-                      const std::string* service, uint64_t service_pos) {
-  for (int ti = 0; ti < kAttrTypes; ++ti) {
-    const AttrRun::Typed& typed = run.types[ti];
-    uint64_t b = i == 0 ? typed.begin : typed.ends[i - 1];
-    uint64_t e = typed.ends[i];
-    uint64_t strings_written = 0;
-    auto type = static_cast<AttrType>(ti);
-    auto emit_service = [&] {
-      std::string v;
-      AppendLenField(v, 1, ByteView(*service));
-      AppendKeyValue(out, field, "service.name", std::move(v));
-    };
-    for (uint64_t a = b; a < e; ++a) {
-      size_t k = a - typed.begin;
-      if (type == AttrType::kString && service != nullptr && service_pos == strings_written + 1) {
-        emit_service();
-        ++strings_written;
+// Appends each attribute as a KeyValue in repeated field `field`.
+void AppendAttributes(std::string& out, uint32_t field,
+                      const std::vector<RowGroupReader::Attribute>& attrs, std::string& scratch) {
+  for (const RowGroupReader::Attribute& a : attrs) {
+    scratch.clear();
+    if (a.type == AttrType::kOther) {
+      if (!a.key.empty()) {
+        pw::AppendLenField(scratch, 1, ByteView(a.key));
       }
-      std::string v;
-      switch (type) {
-        case AttrType::kString:
-          AppendLenField(v, 1, ByteView(typed.strs[k]));
-          ++strings_written;
-          break;
-        case AttrType::kInt:
-          AppendVarintField(v, 3, static_cast<uint64_t>(UnZigZag(typed.nums[k])));
-          break;
-        case AttrType::kDouble:
-          AppendFixed64Field(v, 4, typed.nums[k]);
-          break;
-        case AttrType::kBool:
-          AppendVarintField(v, 2, typed.nums[k]);
-          break;
-        case AttrType::kOther:
-          v = typed.strs[k];
-          break;
-        case AttrType::kCount:
-          break;
-      }
-      AppendKeyValue(out, field, typed.keys[k], std::move(v));
+      scratch.append(a.str);
+    } else {
+      pw::AppendLenField(scratch, 1, ByteView(a.key));
+      std::string value;
+      AppendAnyValue(value, a);
+      pw::AppendLenField(scratch, 2, ByteView(value));
     }
-    if (type == AttrType::kString && service != nullptr && service_pos > strings_written) {
-      emit_service();  // it was the last string attribute
-    }
+    pw::AppendLenField(out, field, ByteView(scratch));
   }
 }
 
 }  // namespace
+
+Result<std::string_view> RowGroupReader::ResourceBytes(uint32_t row) {
+  if (row >= cache_->resources.size()) {
+    return Corrupt("resource reference past the resource table");
+  }
+  std::optional<std::string>& slot = cache_->resources[row];
+  if (!slot) {
+    std::vector<std::vector<Attribute>> attrs;
+    std::vector<uint64_t> dropped;
+    std::vector<std::string_view> extra;
+    VV_RETURN_IF_ERROR(ReadAttributes(AttrScope::kResource, row, 1, &attrs));
+    VV_RETURN_IF_ERROR(ReadU64(C(Col::kResDropped), row, 1, &dropped));
+    VV_RETURN_IF_ERROR(ReadStringViews(C(Col::kResExtra), row, 1, &extra));
+    std::string out;
+    std::string scratch;
+    AppendAttributes(out, 1, attrs[0], scratch);
+    if (dropped[0] != 0) {
+      pw::AppendVarintField(out, 2, dropped[0]);
+    }
+    out.append(extra[0]);
+    slot = std::move(out);
+  }
+  return std::string_view(*slot);
+}
+
+Result<std::string_view> RowGroupReader::ScopeBytes(uint32_t row) {
+  if (row >= cache_->scopes.size()) {
+    return Corrupt("scope reference past the scope table");
+  }
+  std::optional<std::string>& slot = cache_->scopes[row];
+  if (!slot) {
+    std::vector<std::vector<Attribute>> attrs;
+    std::vector<std::string_view> name;
+    std::vector<std::string_view> version;
+    std::vector<std::string_view> extra;
+    std::vector<uint64_t> dropped;
+    VV_RETURN_IF_ERROR(ReadStringViews(C(Col::kScopeName), row, 1, &name));
+    VV_RETURN_IF_ERROR(ReadStringViews(C(Col::kScopeVersion), row, 1, &version));
+    VV_RETURN_IF_ERROR(ReadU64(C(Col::kScopeDropped), row, 1, &dropped));
+    VV_RETURN_IF_ERROR(ReadStringViews(C(Col::kScopeExtra), row, 1, &extra));
+    VV_RETURN_IF_ERROR(ReadAttributes(AttrScope::kScope, row, 1, &attrs));
+    std::string out;
+    std::string scratch;
+    if (!name[0].empty()) {
+      pw::AppendLenField(out, 1, ByteView(name[0]));
+    }
+    if (!version[0].empty()) {
+      pw::AppendLenField(out, 2, ByteView(version[0]));
+    }
+    AppendAttributes(out, 3, attrs[0], scratch);
+    if (dropped[0] != 0) {
+      pw::AppendVarintField(out, 4, dropped[0]);
+    }
+    out.append(extra[0]);
+    slot = std::move(out);
+  }
+  return std::string_view(*slot);
+}
 
 Result<std::string> RowGroupReader::ReadTrace(uint32_t t) {
   RowGroupReader& r = *this;
@@ -135,222 +163,255 @@ Result<std::string> RowGroupReader::ReadTrace(uint32_t t) {
   std::vector<uint64_t> trace_start;
   VV_RETURN_IF_ERROR(ReadFixed(C(Col::kTraceId), t, 1, &trace_id));
   VV_RETURN_IF_ERROR(ReadU64(C(Col::kTraceStart), t, 1, &trace_start));
-  uint64_t res_begin = 0;
-  std::vector<uint64_t> res_end;
-  VV_RETURN_IF_ERROR(ReadCsr(r, C(Col::kTraceResEnd), t, 1, &res_begin, &res_end));
-  auto rb = static_cast<uint32_t>(res_begin);
-  auto rn = static_cast<uint32_t>(res_end[0] - res_begin);
 
-  // Resources.
-  uint64_t scope_begin = 0;
-  std::vector<uint64_t> scope_end;
-  std::vector<std::string> service;
-  std::vector<std::string> res_extra;
-  std::vector<uint64_t> service_pos;
-  std::vector<uint64_t> res_dropped;
-  AttrRun res_attrs;
-  VV_RETURN_IF_ERROR(ReadCsr(r, C(Col::kResScopeEnd), rb, rn, &scope_begin, &scope_end));
-  VV_RETURN_IF_ERROR(ReadStrings(C(Col::kResService), rb, rn, &service));
-  VV_RETURN_IF_ERROR(ReadU64(C(Col::kResServicePos), rb, rn, &service_pos));
-  VV_RETURN_IF_ERROR(ReadU64(C(Col::kResDropped), rb, rn, &res_dropped));
-  VV_RETURN_IF_ERROR(ReadStrings(C(Col::kResExtra), rb, rn, &res_extra));
-  VV_RETURN_IF_ERROR(ReadAttrRun(r, AttrScope::kResource, rb, rn, &res_attrs));
+  // resource_spans rows of the trace.
+  uint32_t rb = 0;
+  std::vector<uint64_t> rs_end;
+  VV_RETURN_IF_ERROR(
+      ReadCsr(r, C(Col::kTraceRsEnd), t, 1, rows(Table::kResourceSpans), &rb, &rs_end));
+  const uint32_t rn = RunEnd(rb, rs_end) - rb;
+  std::vector<uint64_t> rs_resource;
+  std::vector<std::string_view> rs_schema;
+  uint32_t sb = 0;
+  std::vector<uint64_t> ss_end;
+  VV_RETURN_IF_ERROR(ReadU64(C(Col::kRsResource), rb, rn, &rs_resource));
+  VV_RETURN_IF_ERROR(ReadStringViews(C(Col::kRsSchemaUrl), rb, rn, &rs_schema));
+  VV_RETURN_IF_ERROR(ReadCsr(r, C(Col::kRsSsEnd), rb, rn, rows(Table::kScopeSpans), &sb, &ss_end));
 
-  // Scopes.
-  auto sb = static_cast<uint32_t>(scope_begin);
-  auto sn = static_cast<uint32_t>((rn == 0 ? scope_begin : scope_end.back()) - scope_begin);
-  uint64_t span_begin = 0;
+  // scope_spans rows.
+  const uint32_t sn = RunEnd(sb, ss_end) - sb;
+  std::vector<uint64_t> ss_scope;
+  std::vector<std::string_view> ss_schema;
+  uint32_t pb = 0;
   std::vector<uint64_t> span_end;
-  std::vector<std::string> scope_name;
-  std::vector<std::string> scope_version;
-  std::vector<uint64_t> scope_dropped;
-  AttrRun scope_attrs;
-  VV_RETURN_IF_ERROR(ReadCsr(r, C(Col::kScopeSpanEnd), sb, sn, &span_begin, &span_end));
-  VV_RETURN_IF_ERROR(ReadStrings(C(Col::kScopeName), sb, sn, &scope_name));
-  VV_RETURN_IF_ERROR(ReadStrings(C(Col::kScopeVersion), sb, sn, &scope_version));
-  VV_RETURN_IF_ERROR(ReadU64(C(Col::kScopeDropped), sb, sn, &scope_dropped));
-  VV_RETURN_IF_ERROR(ReadAttrRun(r, AttrScope::kScope, sb, sn, &scope_attrs));
+  VV_RETURN_IF_ERROR(ReadU64(C(Col::kSsScope), sb, sn, &ss_scope));
+  VV_RETURN_IF_ERROR(ReadStringViews(C(Col::kSsSchemaUrl), sb, sn, &ss_schema));
+  VV_RETURN_IF_ERROR(ReadCsr(r, C(Col::kSsSpanEnd), sb, sn, rows(Table::kSpan), &pb, &span_end));
 
   // Spans.
-  auto pb = static_cast<uint32_t>(span_begin);
-  auto pn = static_cast<uint32_t>((sn == 0 ? span_begin : span_end.back()) - span_begin);
+  const uint32_t pn = RunEnd(pb, span_end) - pb;
   std::string span_ids;
   std::string parent_ext;
   std::vector<uint64_t> parent, kind, status_code, start_rel, duration, flags, dropped_attrs,
       dropped_events, dropped_links;
-  std::vector<std::string> name, status_msg, trace_state;
-  uint64_t event_begin = 0;
-  uint64_t link_begin = 0;
+  std::vector<std::string_view> name, status_msg, trace_state, span_extra;
+  uint32_t eb = 0;
+  uint32_t lb = 0;
   std::vector<uint64_t> event_end, link_end;
-  AttrRun span_attrs;
   VV_RETURN_IF_ERROR(ReadFixed(C(Col::kSpanId), pb, pn, &span_ids));
   VV_RETURN_IF_ERROR(ReadU64(C(Col::kSpanParent), pb, pn, &parent));
-  VV_RETURN_IF_ERROR(ReadFixed(C(Col::kSpanParentExt), pb, pn, &parent_ext));
-  VV_RETURN_IF_ERROR(ReadStrings(C(Col::kSpanName), pb, pn, &name));
+  VV_RETURN_IF_ERROR(ReadStringViews(C(Col::kSpanName), pb, pn, &name));
   VV_RETURN_IF_ERROR(ReadU64(C(Col::kSpanKind), pb, pn, &kind));
   VV_RETURN_IF_ERROR(ReadU64(C(Col::kSpanStatusCode), pb, pn, &status_code));
-  VV_RETURN_IF_ERROR(ReadStrings(C(Col::kSpanStatusMsg), pb, pn, &status_msg));
+  VV_RETURN_IF_ERROR(ReadStringViews(C(Col::kSpanStatusMsg), pb, pn, &status_msg));
   VV_RETURN_IF_ERROR(ReadU64(C(Col::kSpanStartRel), pb, pn, &start_rel));
   VV_RETURN_IF_ERROR(ReadU64(C(Col::kSpanDuration), pb, pn, &duration));
-  VV_RETURN_IF_ERROR(ReadStrings(C(Col::kSpanTraceState), pb, pn, &trace_state));
+  VV_RETURN_IF_ERROR(ReadStringViews(C(Col::kSpanTraceState), pb, pn, &trace_state));
   VV_RETURN_IF_ERROR(ReadU64(C(Col::kSpanFlags), pb, pn, &flags));
   VV_RETURN_IF_ERROR(ReadU64(C(Col::kSpanDroppedAttrs), pb, pn, &dropped_attrs));
   VV_RETURN_IF_ERROR(ReadU64(C(Col::kSpanDroppedEvents), pb, pn, &dropped_events));
   VV_RETURN_IF_ERROR(ReadU64(C(Col::kSpanDroppedLinks), pb, pn, &dropped_links));
-  VV_RETURN_IF_ERROR(ReadCsr(r, C(Col::kSpanEventEnd), pb, pn, &event_begin, &event_end));
-  VV_RETURN_IF_ERROR(ReadCsr(r, C(Col::kSpanLinkEnd), pb, pn, &link_begin, &link_end));
-  VV_RETURN_IF_ERROR(ReadAttrRun(r, AttrScope::kSpan, pb, pn, &span_attrs));
+  VV_RETURN_IF_ERROR(ReadStringViews(C(Col::kSpanExtra), pb, pn, &span_extra));
+  VV_RETURN_IF_ERROR(
+      ReadCsr(r, C(Col::kSpanEventEnd), pb, pn, rows(Table::kEvent), &eb, &event_end));
+  VV_RETURN_IF_ERROR(ReadCsr(r, C(Col::kSpanLinkEnd), pb, pn, rows(Table::kLink), &lb, &link_end));
+  uint32_t n_ext = 0;
+  for (uint64_t p : parent) {
+    n_ext += p == 1 ? 1 : 0;
+  }
+  if (n_ext > 0) {
+    VV_ASSIGN_OR_RETURN(uint64_t before,
+                        CountBeforeInPage(C(Col::kSpanParent), Table::kSpan, pb, 1));
+    VV_ASSIGN_OR_RETURN(uint32_t at,
+                        SparseOrdinal(C(Col::kSpanParentExt), Table::kSpan, pb, before));
+    Status s = ReadFixed(C(Col::kSpanParentExt), at, n_ext, &parent_ext);
+    if (!s.ok()) {
+      return Corrupt("external parents missing");
+    }
+  }
+  std::vector<std::vector<Attribute>> span_attrs;
+  VV_RETURN_IF_ERROR(ReadAttributes(AttrScope::kSpan, pb, pn, &span_attrs));
 
   // Events and links.
-  auto eb = static_cast<uint32_t>(event_begin);
-  auto en = static_cast<uint32_t>((pn == 0 ? event_begin : event_end.back()) - event_begin);
+  const uint32_t en = RunEnd(eb, event_end) - eb;
   std::vector<uint64_t> ev_time, ev_dropped;
-  std::vector<std::string> ev_name;
-  AttrRun ev_attrs;
+  std::vector<std::string_view> ev_name;
+  std::vector<std::vector<Attribute>> ev_attrs;
   VV_RETURN_IF_ERROR(ReadU64(C(Col::kEventTimeRel), eb, en, &ev_time));
-  VV_RETURN_IF_ERROR(ReadStrings(C(Col::kEventName), eb, en, &ev_name));
+  VV_RETURN_IF_ERROR(ReadStringViews(C(Col::kEventName), eb, en, &ev_name));
   VV_RETURN_IF_ERROR(ReadU64(C(Col::kEventDropped), eb, en, &ev_dropped));
-  VV_RETURN_IF_ERROR(ReadAttrRun(r, AttrScope::kEvent, eb, en, &ev_attrs));
-  auto lb = static_cast<uint32_t>(link_begin);
-  auto ln = static_cast<uint32_t>((pn == 0 ? link_begin : link_end.back()) - link_begin);
-  std::string link_tid, link_sid;
-  std::vector<uint64_t> link_mask, link_dropped, link_flags;
-  std::vector<std::string> link_state;
-  AttrRun link_attrs;
-  VV_RETURN_IF_ERROR(ReadFixed(C(Col::kLinkTraceId), lb, ln, &link_tid));
-  VV_RETURN_IF_ERROR(ReadFixed(C(Col::kLinkSpanId), lb, ln, &link_sid));
-  VV_RETURN_IF_ERROR(ReadU64(C(Col::kLinkIdMask), lb, ln, &link_mask));
-  VV_RETURN_IF_ERROR(ReadStrings(C(Col::kLinkTraceState), lb, ln, &link_state));
+  VV_RETURN_IF_ERROR(ReadAttributes(AttrScope::kEvent, eb, en, &ev_attrs));
+  const uint32_t ln = RunEnd(lb, link_end) - lb;
+  std::vector<uint64_t> trace_ref, span_ref, link_dropped, link_flags;
+  std::vector<std::string_view> link_state, link_extra;
+  std::vector<std::vector<Attribute>> link_attrs;
+  std::string link_tids, link_sids;
+  VV_RETURN_IF_ERROR(ReadU64(C(Col::kLinkTraceRef), lb, ln, &trace_ref));
+  VV_RETURN_IF_ERROR(ReadU64(C(Col::kLinkSpanRef), lb, ln, &span_ref));
+  VV_RETURN_IF_ERROR(ReadStringViews(C(Col::kLinkTraceState), lb, ln, &link_state));
   VV_RETURN_IF_ERROR(ReadU64(C(Col::kLinkDropped), lb, ln, &link_dropped));
   VV_RETURN_IF_ERROR(ReadU64(C(Col::kLinkFlags), lb, ln, &link_flags));
-  VV_RETURN_IF_ERROR(ReadAttrRun(r, AttrScope::kLink, lb, ln, &link_attrs));
+  VV_RETURN_IF_ERROR(ReadStringViews(C(Col::kLinkExtra), lb, ln, &link_extra));
+  VV_RETURN_IF_ERROR(ReadAttributes(AttrScope::kLink, lb, ln, &link_attrs));
+  for (auto [ref_col, id_col, out] :
+       {std::tuple{C(Col::kLinkTraceRef), C(Col::kLinkTraceId), &link_tids},
+        std::tuple{C(Col::kLinkSpanRef), C(Col::kLinkSpanId), &link_sids}}) {
+    const std::vector<uint64_t>& refs = ref_col == C(Col::kLinkTraceRef) ? trace_ref : span_ref;
+    const auto stored = static_cast<uint32_t>(std::count(refs.begin(), refs.end(), 1));
+    if (stored == 0) {
+      continue;
+    }
+    VV_ASSIGN_OR_RETURN(uint64_t before, CountBeforeInPage(ref_col, Table::kLink, lb, 1));
+    VV_ASSIGN_OR_RETURN(uint32_t at, SparseOrdinal(id_col, Table::kLink, lb, before));
+    if (!ReadFixed(id_col, at, stored, out).ok()) {
+      return Corrupt("link IDs missing");
+    }
+  }
 
   // Assemble bottom-up.
   std::string out;
+  std::string rs_buf;
+  std::string ss_buf;
+  std::string span;
+  std::string sub;
+  std::string scratch;
+  size_t ext_i = 0;
+  size_t tid_i = 0;
+  size_t sid_i = 0;
   for (uint32_t ri = 0; ri < rn; ++ri) {
-    std::string resource;
-    AppendAttributes(resource, 1, res_attrs, ri, &service[ri], service_pos[ri]);
-    if (res_dropped[ri] != 0) {
-      AppendVarintField(resource, 2, res_dropped[ri]);
-    }
-    resource += res_extra[ri];
-    std::string rs;
-    AppendLenField(rs, 1, ByteView(resource));
-    uint64_t s_from = (ri == 0 ? scope_begin : scope_end[ri - 1]) - scope_begin;
-    uint64_t s_to = scope_end[ri] - scope_begin;
+    VV_ASSIGN_OR_RETURN(
+        std::string_view resource,
+        ResourceBytes(static_cast<uint32_t>(std::min<uint64_t>(rs_resource[ri], UINT32_MAX))));
+    rs_buf.clear();
+    pw::AppendLenField(rs_buf, 1, ByteView(resource));
+    const uint64_t s_from = (ri == 0 ? sb : ss_end[ri - 1]) - sb;
+    const uint64_t s_to = ss_end[ri] - sb;
     for (uint64_t si = s_from; si < s_to; ++si) {
-      std::string scope;
-      if (!scope_name[si].empty()) {
-        AppendLenField(scope, 1, ByteView(scope_name[si]));
-      }
-      if (!scope_version[si].empty()) {
-        AppendLenField(scope, 2, ByteView(scope_version[si]));
-      }
-      AppendAttributes(scope, 3, scope_attrs, si, nullptr, 0);
-      if (scope_dropped[si] != 0) {
-        AppendVarintField(scope, 4, scope_dropped[si]);
-      }
-      std::string ss;
-      AppendLenField(ss, 1, ByteView(scope));
-      uint64_t p_from = (si == 0 ? span_begin : span_end[si - 1]) - span_begin;
-      uint64_t p_to = span_end[si] - span_begin;
+      VV_ASSIGN_OR_RETURN(
+          std::string_view scope,
+          ScopeBytes(static_cast<uint32_t>(std::min<uint64_t>(ss_scope[si], UINT32_MAX))));
+      ss_buf.clear();
+      pw::AppendLenField(ss_buf, 1, ByteView(scope));
+      const uint64_t p_from = (si == 0 ? pb : span_end[si - 1]) - pb;
+      const uint64_t p_to = span_end[si] - pb;
       for (uint64_t pi = p_from; pi < p_to; ++pi) {
-        std::string span;
-        uint64_t start = trace_start[0] + start_rel[pi];
-        uint64_t end = start + static_cast<uint64_t>(UnZigZag(duration[pi]));
-        AppendLenField(span, 1, ByteView(trace_id));
-        AppendLenField(span, 2, ByteView(span_ids).substr(pi * 8, 8));
+        span.clear();
+        const uint64_t start = trace_start[0] + start_rel[pi];
+        const uint64_t end = start + duration[pi];
+        ByteView id = ByteView(span_ids).substr(pi * 8, 8);
+        static constexpr uint8_t kZeroId[8] = {};
+        pw::AppendLenField(span, 1, ByteView(trace_id));
+        if (!(id == ByteView(kZeroId, 8))) {
+          pw::AppendLenField(span, 2, id);
+        }
         if (!trace_state[pi].empty()) {
-          AppendLenField(span, 3, ByteView(trace_state[pi]));
+          pw::AppendLenField(span, 3, ByteView(trace_state[pi]));
         }
         if (parent[pi] == 1) {
-          AppendLenField(span, 4, ByteView(parent_ext).substr(pi * 8, 8));
+          pw::AppendLenField(span, 4, ByteView(parent_ext).substr(ext_i++ * 8, 8));
         } else if (parent[pi] >= 2) {
-          uint64_t local = parent[pi] - 2;  // index within the trace = within this span run
+          const uint64_t local = parent[pi] - 2;  // index within the trace = within this run
           if (local >= pn) {
-            return Status::DataLoss("corrupt row group: parent index outside the trace");
+            return Corrupt("parent index outside the trace");
           }
-          AppendLenField(span, 4, ByteView(span_ids).substr(local * 8, 8));
+          pw::AppendLenField(span, 4, ByteView(span_ids).substr(local * 8, 8));
         }
         if (!name[pi].empty()) {
-          AppendLenField(span, 5, ByteView(name[pi]));
+          pw::AppendLenField(span, 5, ByteView(name[pi]));
         }
         if (kind[pi] != 0) {
-          AppendVarintField(span, 6, kind[pi]);
+          pw::AppendVarintField(span, 6, kind[pi]);
         }
         if (start != 0) {
-          AppendFixed64Field(span, 7, start);
+          pw::AppendFixed64Field(span, 7, start);
         }
         if (end != 0) {
-          AppendFixed64Field(span, 8, end);
+          pw::AppendFixed64Field(span, 8, end);
         }
-        AppendAttributes(span, 9, span_attrs, pi, nullptr, 0);
+        AppendAttributes(span, 9, span_attrs[pi], scratch);
         if (dropped_attrs[pi] != 0) {
-          AppendVarintField(span, 10, dropped_attrs[pi]);
+          pw::AppendVarintField(span, 10, dropped_attrs[pi]);
         }
-        uint64_t e_from = (pi == 0 ? event_begin : event_end[pi - 1]) - event_begin;
-        uint64_t e_to = event_end[pi] - event_begin;
+        const uint64_t e_from = (pi == 0 ? eb : event_end[pi - 1]) - eb;
+        const uint64_t e_to = event_end[pi] - eb;
         for (uint64_t ei = e_from; ei < e_to; ++ei) {
-          std::string ev;
-          uint64_t time = start + static_cast<uint64_t>(UnZigZag(ev_time[ei]));
+          sub.clear();
+          const uint64_t time = start + ev_time[ei];
           if (time != 0) {
-            AppendFixed64Field(ev, 1, time);
+            pw::AppendFixed64Field(sub, 1, time);
           }
           if (!ev_name[ei].empty()) {
-            AppendLenField(ev, 2, ByteView(ev_name[ei]));
+            pw::AppendLenField(sub, 2, ByteView(ev_name[ei]));
           }
-          AppendAttributes(ev, 3, ev_attrs, ei, nullptr, 0);
+          AppendAttributes(sub, 3, ev_attrs[ei], scratch);
           if (ev_dropped[ei] != 0) {
-            AppendVarintField(ev, 4, ev_dropped[ei]);
+            pw::AppendVarintField(sub, 4, ev_dropped[ei]);
           }
-          AppendLenField(span, 11, ByteView(ev));
+          pw::AppendLenField(span, 11, ByteView(sub));
         }
         if (dropped_events[pi] != 0) {
-          AppendVarintField(span, 12, dropped_events[pi]);
+          pw::AppendVarintField(span, 12, dropped_events[pi]);
         }
-        uint64_t l_from = (pi == 0 ? link_begin : link_end[pi - 1]) - link_begin;
-        uint64_t l_to = link_end[pi] - link_begin;
+        const uint64_t l_from = (pi == 0 ? lb : link_end[pi - 1]) - lb;
+        const uint64_t l_to = link_end[pi] - lb;
         for (uint64_t li = l_from; li < l_to; ++li) {
-          std::string link;
-          if (link_mask[li] & 1) {
-            AppendLenField(link, 1, ByteView(link_tid).substr(li * 16, 16));
+          sub.clear();
+          if (trace_ref[li] == 1) {
+            pw::AppendLenField(sub, 1, ByteView(link_tids).substr(tid_i++ * 16, 16));
+          } else if (trace_ref[li] == 2) {
+            pw::AppendLenField(sub, 1, ByteView(trace_id));
+          } else if (trace_ref[li] != 0) {
+            return Corrupt("link trace reference");
           }
-          if (link_mask[li] & 2) {
-            AppendLenField(link, 2, ByteView(link_sid).substr(li * 8, 8));
+          if (span_ref[li] == 1) {
+            pw::AppendLenField(sub, 2, ByteView(link_sids).substr(sid_i++ * 8, 8));
+          } else if (span_ref[li] >= 2) {
+            if (span_ref[li] - 2 >= pn) {
+              return Corrupt("link span reference outside the trace");
+            }
+            pw::AppendLenField(sub, 2, ByteView(span_ids).substr((span_ref[li] - 2) * 8, 8));
           }
           if (!link_state[li].empty()) {
-            AppendLenField(link, 3, ByteView(link_state[li]));
+            pw::AppendLenField(sub, 3, ByteView(link_state[li]));
           }
-          AppendAttributes(link, 4, link_attrs, li, nullptr, 0);
+          AppendAttributes(sub, 4, link_attrs[li], scratch);
           if (link_dropped[li] != 0) {
-            AppendVarintField(link, 5, link_dropped[li]);
+            pw::AppendVarintField(sub, 5, link_dropped[li]);
           }
           if (link_flags[li] != 0) {
-            AppendFixed32Field(link, 6, static_cast<uint32_t>(link_flags[li]));
+            pw::AppendFixed32Field(sub, 6, static_cast<uint32_t>(link_flags[li]));
           }
-          AppendLenField(span, 13, ByteView(link));
+          sub.append(link_extra[li]);
+          pw::AppendLenField(span, 13, ByteView(sub));
         }
         if (dropped_links[pi] != 0) {
-          AppendVarintField(span, 14, dropped_links[pi]);
+          pw::AppendVarintField(span, 14, dropped_links[pi]);
         }
         if (status_code[pi] != 0 || !status_msg[pi].empty()) {
-          std::string st;
+          sub.clear();
           if (!status_msg[pi].empty()) {
-            AppendLenField(st, 2, ByteView(status_msg[pi]));
+            pw::AppendLenField(sub, 2, ByteView(status_msg[pi]));
           }
           if (status_code[pi] != 0) {
-            AppendVarintField(st, 3, status_code[pi]);
+            pw::AppendVarintField(sub, 3, status_code[pi]);
           }
-          AppendLenField(span, 15, ByteView(st));
+          pw::AppendLenField(span, 15, ByteView(sub));
         }
         if (flags[pi] != 0) {
-          AppendFixed32Field(span, 16, static_cast<uint32_t>(flags[pi]));
+          pw::AppendFixed32Field(span, 16, static_cast<uint32_t>(flags[pi]));
         }
-        AppendLenField(ss, 2, ByteView(span));
+        span.append(span_extra[pi]);
+        pw::AppendLenField(ss_buf, 2, ByteView(span));
       }
-      AppendLenField(rs, 2, ByteView(ss));
+      if (!ss_schema[si].empty()) {
+        pw::AppendLenField(ss_buf, 3, ByteView(ss_schema[si]));
+      }
+      pw::AppendLenField(rs_buf, 2, ByteView(ss_buf));
     }
-    AppendLenField(out, 1, ByteView(rs));
+    if (!rs_schema[ri].empty()) {
+      pw::AppendLenField(rs_buf, 3, ByteView(rs_schema[ri]));
+    }
+    pw::AppendLenField(out, 1, ByteView(rs_buf));
   }
   return out;
 }
