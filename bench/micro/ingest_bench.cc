@@ -3,6 +3,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "backend/memory_backend.h"
 #include "common/clock.h"
 #include "common/json_writer.h"
 #include "config/config.h"
@@ -20,7 +21,8 @@ namespace {
 testing::ExportRequest Batch(int traces, int spans, uint64_t seed) {
   testing::ExportRequest req;
   for (int t = 0; t < traces; ++t) {
-    testing::AppendTrace(&req, {.seed = seed + static_cast<uint64_t>(t), .spans = spans,
+    testing::AppendTrace(&req, {.seed = seed + static_cast<uint64_t>(t),
+                                .spans = spans,
                                 .service = "svc-" + std::to_string(t % 5)});
   }
   return req;
@@ -37,6 +39,7 @@ void BM_ScanAndRegroup(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * spans);
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(bytes.size()));
 }
+
 BENCHMARK(BM_ScanAndRegroup)->Arg(1)->Arg(10)->Arg(50);
 
 void BM_OtlpJsonDecode(benchmark::State& state) {
@@ -52,6 +55,7 @@ void BM_OtlpJsonDecode(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 500);
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(json.size()));
 }
+
 BENCHMARK(BM_OtlpJsonDecode);
 
 // Distributor + ingester path without the network: scan, regroup and append to live traces,
@@ -61,7 +65,10 @@ void BM_PushToLiveTraces(benchmark::State& state) {
   cfg.overrides.defaults.ingestion_max_traces_per_user = 0;
   cfg.live_store.max_live_traces_bytes = 0;
   overrides::Overrides ov(cfg.overrides);
-  ingester::Ingester ing(cfg.live_store, &ov, &SystemClock::Get());
+  backend::InMemoryBackend backend;  // never written: the benchmark does not cut blocks
+  ingester::Ingester::Storage storage;
+  storage.backend = &backend;
+  ingester::Ingester ing(cfg.live_store, &ov, &SystemClock::Get(), storage);
   std::vector<std::string> requests;
   for (int i = 0; i < 64; ++i) {
     requests.push_back(Batch(10, 10, 1000 + static_cast<uint64_t>(i) * 10).SerializeAsString());
@@ -79,6 +86,7 @@ void BM_PushToLiveTraces(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * 100);
 }
+
 BENCHMARK(BM_PushToLiveTraces);
 
 }  // namespace

@@ -1,11 +1,14 @@
 #include "app/app.h"
 
-#include <grpcpp/grpcpp.h>
-
 #include <thread>
 
 #include <fmt/format.h>
+#include <grpcpp/grpcpp.h>
 
+#include "backend/instrumented_backend.h"
+#include "backend/local_backend.h"
+#include "blocklist/blocklist.h"
+#include "blocklist/poller.h"
 #include "common/clock.h"
 #include "common/logging.h"
 #include "common/thread_pool.h"
@@ -25,6 +28,10 @@ namespace vivace::app {
 
 struct App::Modules {
   std::unique_ptr<overrides::Overrides> overrides;
+  std::unique_ptr<backend::RawBackend> backend;
+  std::unique_ptr<backend::BlockStore> block_store;
+  std::unique_ptr<blocklist::Blocklist> blocklist;
+  std::unique_ptr<blocklist::Poller> poller;
   std::unique_ptr<ingester::wal::Wal> wal;
   std::unique_ptr<ingester::Ingester> ingester;
   std::unique_ptr<distributor::Distributor> distributor;
@@ -79,13 +86,23 @@ Status App::Start() {
   m.overrides = std::make_unique<overrides::Overrides>(config_.overrides);
   services_.Set("overrides", server::ServiceState::kRunning);
 
+  VV_RETURN_IF_ERROR(StartStorage());
+
   services_.Set("live-store", server::ServiceState::kStarting);
   m.wal = std::make_unique<ingester::wal::Wal>(
       ingester::wal::Wal::Options{.dir = config_.EffectiveWalPath(),
                                   .segment_bytes = config_.live_store.wal_segment_size_bytes,
                                   .sync_interval = config_.live_store.wal_sync_interval});
+  ingester::Ingester::Storage storage;
+  storage.backend = m.backend.get();
+  storage.blocklist = m.blocklist.get();
+  storage.wal = m.wal.get();
+  storage.marker_dir = config_.EffectiveWalPath();
+  storage.block.bloom_false_positive = config_.storage.block.bloom_filter_false_positive;
+  storage.block.bloom_shard_bytes =
+      static_cast<uint64_t>(config_.storage.block.bloom_filter_shard_size_bytes);
   m.ingester = std::make_unique<ingester::Ingester>(config_.live_store, m.overrides.get(),
-                                                    &SystemClock::Get(), m.wal.get());
+                                                    &SystemClock::Get(), std::move(storage));
   // Acknowledged pushes from before a crash come back before anything new is accepted.
   VV_RETURN_IF_ERROR(m.ingester->Replay());
   VV_RETURN_IF_ERROR(m.wal->Start());
@@ -94,7 +111,8 @@ Status App::Start() {
 
   m.distributor = std::make_unique<distributor::Distributor>(config_, m.overrides.get(),
                                                              m.ingester.get(), &SystemClock::Get());
-  m.querier = std::make_unique<querier::Querier>(m.ingester.get(), m.overrides.get());
+  m.querier = std::make_unique<querier::Querier>(m.ingester.get(), m.overrides.get(),
+                                                 m.blocklist.get(), m.backend.get());
   m.query_pool = std::make_unique<ThreadPool>(
       "query", static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
   m.trace_by_id = std::make_unique<frontend::TraceByIdHandler>(
@@ -111,6 +129,30 @@ Status App::Start() {
   return Status::Ok();
 }
 
+Status App::StartStorage() {
+  Modules& m = *m_;
+  const config::StorageConfig& st = config_.storage;
+  if (st.backend != "local") {
+    return Status::Unimplemented(fmt::format(
+        "storage.trace.backend {} is not available yet: this build stores blocks on local disk "
+        "(backend: local)",
+        st.backend));
+  }
+  auto local = std::make_unique<backend::LocalBackend>(st.local_path);
+  // Monolithic mode is the only writer of its local bucket: leftovers of writes a crash
+  // interrupted can go.
+  if (Status s = local->RemoveTempFiles(); !s.ok() && s.code() != Code::kNotFound) {
+    VV_WARN("could not remove temporary files from the block store", {"err", s});
+  }
+  m.backend = std::make_unique<backend::InstrumentedBackend>(std::move(local));
+  m.block_store = std::make_unique<backend::BlockStore>(*m.backend);
+  m.blocklist = std::make_unique<blocklist::Blocklist>();
+  m.poller = std::make_unique<blocklist::Poller>(*m.block_store, *m.blocklist,
+                                                 blocklist::PollerOptions::FromConfig(st));
+  m.poller->Start();  // the first poll runs now, so queries see existing blocks at once
+  return Status::Ok();
+}
+
 Status App::StartReceivers() {
   Modules& m = *m_;
   config::ReceiversConfig r = config_.distributor.receivers;
@@ -120,13 +162,14 @@ Status App::StartReceivers() {
     r.jaeger_grpc.enabled = true;
     r.jaeger_thrift_http.enabled = true;
   }
-  for (auto [name, proto] : {std::pair{"jaeger grpc", &r.jaeger_grpc},
-                             std::pair{"jaeger thrift_http", &r.jaeger_thrift_http},
-                             std::pair{"jaeger thrift_compact",
-                                       static_cast<config::ReceiverProtocol*>(&r.jaeger_thrift_compact)},
-                             std::pair{"jaeger thrift_binary",
-                                       static_cast<config::ReceiverProtocol*>(&r.jaeger_thrift_binary)},
-                             std::pair{"zipkin", &r.zipkin}}) {
+  for (auto [name, proto] :
+       {std::pair{"jaeger grpc", &r.jaeger_grpc},
+        std::pair{"jaeger thrift_http", &r.jaeger_thrift_http},
+        std::pair{"jaeger thrift_compact",
+                  static_cast<config::ReceiverProtocol*>(&r.jaeger_thrift_compact)},
+        std::pair{"jaeger thrift_binary",
+                  static_cast<config::ReceiverProtocol*>(&r.jaeger_thrift_binary)},
+        std::pair{"zipkin", &r.zipkin}}) {
     if (proto->enabled) {
       VV_WARN("receiver not started: this build does not implement it yet", {"receiver", name});
     }
@@ -157,16 +200,17 @@ Status App::StartReceivers() {
     auto max_body = static_cast<size_t>(r.otlp_http.max_request_body_size);
     m.otlp_http = std::make_unique<receiver::OtlpHttpHandler>(m.distributor.get(), max_body);
     receiver::OtlpHttpHandler* h = m.otlp_http.get();
-    m.otlp_http_router.Add(r.otlp_http.traces_url_path, [h](net::HttpRequest req, net::Responder respond) {
-      h->Handle(std::move(req), std::move(respond));
-    });
-    m.otlp_http_server = std::make_unique<net::HttpServer>(
-        net::HttpServerOptions{.name = "otlp-http",
-                               .address = HttpHost(host),
-                               .port = port,
-                               .threads = IoThreads(),
-                               .max_body_bytes = max_body},
-        &m.otlp_http_router);
+    m.otlp_http_router.Add(r.otlp_http.traces_url_path,
+                           [h](net::HttpRequest req, net::Responder respond) {
+                             h->Handle(std::move(req), std::move(respond));
+                           });
+    m.otlp_http_server =
+        std::make_unique<net::HttpServer>(net::HttpServerOptions{.name = "otlp-http",
+                                                                 .address = HttpHost(host),
+                                                                 .port = port,
+                                                                 .threads = IoThreads(),
+                                                                 .max_body_bytes = max_body},
+                                          &m.otlp_http_router);
     VV_RETURN_IF_ERROR(m.otlp_http_server->Start());
     listening_.push_back({"otlp-http", fmt::format("{}:{}", host, m.otlp_http_server->port())});
   }
@@ -178,21 +222,43 @@ Status App::StartApi() {
   const std::string& prefix = config_.http_api_prefix;
   frontend::TraceByIdHandler* tbi = m.trace_by_id.get();
   for (const std::string& base : {prefix + "/api", "/querier" + prefix + "/api"}) {
-    m.api_router.Add(base + "/traces/{traceID}", [tbi](net::HttpRequest req, net::Responder respond) {
-      tbi->HandleV1(std::move(req), std::move(respond));
-    });
+    m.api_router.Add(base + "/traces/{traceID}",
+                     [tbi](net::HttpRequest req, net::Responder respond) {
+                       tbi->HandleV1(std::move(req), std::move(respond));
+                     });
     m.api_router.Add(base + "/v2/traces/{traceID}",
                      [tbi](net::HttpRequest req, net::Responder respond) {
                        tbi->HandleV2(std::move(req), std::move(respond));
                      });
   }
   ingester::Ingester* ing = m.ingester.get();
-  // Tempo 2.x's /flush: cut every live trace and head block now (used by tests and operators).
-  m.api_router.Add("/flush", [ing](net::HttpRequest, net::Responder respond) {
-    ing->Sweep(true);
-    net::HttpResponse r;
-    r.status = 204;
-    respond(std::move(r));
+  ThreadPool* pool = m.query_pool.get();
+  // Tempo 2.x's /flush: cut every live trace and head block now and queue the blocks for
+  // flushing (used by tests and operators). Vivace's `?wait=true` answers only once every
+  // block is in the backend and the WAL truncated behind them.
+  m.api_router.Add("/flush", [ing, pool](net::HttpRequest req, net::Responder respond) {
+    if (req.Query("wait") != "true") {
+      ing->Sweep(true);
+      net::HttpResponse r;
+      r.status = 204;
+      respond(std::move(r));
+      return;
+    }
+    bool queued = pool->Submit([ing, respond]() {
+      Status s = ing->FlushAll();
+      net::HttpResponse r;
+      r.status = s.ok() ? 204 : 500;
+      if (!s.ok()) {
+        r.body = std::string(s.message()) + "\n";
+      }
+      respond(std::move(r));
+    });
+    if (!queued) {
+      net::HttpResponse r;
+      r.status = 503;
+      r.body = "shutting down\n";
+      respond(std::move(r));
+    }
   });
   server::RegisterOpsRoutes(&m.api_router, {&config_, &services_, &m.api_router}, prefix);
 
@@ -207,7 +273,8 @@ Status App::StartApi() {
                              .read_timeout = s.http_server_read_timeout},
       &m.api_router);
   VV_RETURN_IF_ERROR(m.http_server->Start());
-  listening_.push_back({"http", fmt::format("{}:{}", s.http_listen_address, m.http_server->port())});
+  listening_.push_back(
+      {"http", fmt::format("{}:{}", s.http_listen_address, m.http_server->port())});
 
   m.health = std::make_unique<server::HealthService>(&services_);
   grpc::ServerBuilder b;
@@ -270,6 +337,9 @@ void App::Stop() {
   }
   if (m.wal) {
     m.wal->Stop();  // after the receivers: in-flight pushes were waiting for its syncs
+  }
+  if (m.poller) {
+    m.poller->Stop();
   }
   services_.Set("server", server::ServiceState::kTerminated);
 }

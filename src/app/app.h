@@ -42,6 +42,8 @@ class App {
 
  private:
   struct Modules;
+  // The backend, the blocklist and its poller.
+  Status StartStorage();
   Status StartReceivers();
   Status StartApi();
 

@@ -111,13 +111,19 @@ Status ParseTraceByIdRequest(const net::HttpRequest& request, querier::TraceById
   } else {
     return Status::InvalidArgument(fmt::format("invalid value for mode {}", mode));
   }
-  if (auto bs = request.Query("blockStart"); bs && !bs->empty() && !IsUuid(*bs)) {
-    return Status::InvalidArgument(
-        fmt::format("invalid value for blockstart: invalid UUID length: {}", bs->size()));
+  if (auto bs = request.Query("blockStart"); bs && !bs->empty()) {
+    if (!IsUuid(*bs)) {
+      return Status::InvalidArgument(
+          fmt::format("invalid value for blockstart: invalid UUID length: {}", bs->size()));
+    }
+    VV_ASSIGN_OR_RETURN(out->block_start, backend::BlockId::Parse(*bs));
   }
-  if (auto be = request.Query("blockEnd"); be && !be->empty() && !IsUuid(*be)) {
-    return Status::InvalidArgument(
-        fmt::format("invalid value for blockEnd: invalid UUID length: {}", be->size()));
+  if (auto be = request.Query("blockEnd"); be && !be->empty()) {
+    if (!IsUuid(*be)) {
+      return Status::InvalidArgument(
+          fmt::format("invalid value for blockEnd: invalid UUID length: {}", be->size()));
+    }
+    VV_ASSIGN_OR_RETURN(out->block_end, backend::BlockId::Parse(*be));
   }
   if (auto s = request.Query("start"); s && !s->empty()) {
     auto v = ParseInt64(*s);

@@ -1,6 +1,6 @@
 #include "ingester/cut_traces.h"
 
-#include <vector>
+#include <algorithm>
 
 namespace vivace::ingester {
 
@@ -22,34 +22,50 @@ void CutTraces::Append(const model::TraceId& id, LiveTrace&& trace, int64_t now_
   }
 }
 
-int CutTraces::Maintain(int64_t now_ns, bool force) {
+std::shared_ptr<const CutTraces::Block> CutTraces::CutHead(int64_t now_ns, bool force) {
   std::lock_guard<std::mutex> lock(mu_);
-  int cut = 0;
-  if (head_ && (force || head_->bytes >= options_.max_block_bytes ||
-                now_ns - head_->created_ns >= options_.max_block_duration_ns)) {
-    head_->completed_ns = now_ns;
-    complete_bytes_ += head_->bytes;
-    complete_.push_back(std::move(head_));
-    head_.reset();
-    ++cut;
+  if (!head_
+      || !(force || head_->bytes >= options_.max_block_bytes
+           || now_ns - head_->created_ns >= options_.max_block_duration_ns)) {
+    return nullptr;
   }
-  int64_t head_bytes = head_ ? head_->bytes : 0;
-  while (!complete_.empty() &&
-         (now_ns - complete_.front()->completed_ns >= options_.complete_block_timeout_ns ||
-          complete_bytes_ + head_bytes > options_.memory_budget_bytes)) {
-    complete_bytes_ -= complete_.front()->bytes;
-    dropped_min_seq_ = std::min(dropped_min_seq_, complete_.front()->min_seq);
-    complete_.pop_front();
-  }
-  return cut;
+  head_->completed_ns = now_ns;
+  complete_bytes_ += head_->bytes;
+  std::shared_ptr<const Block> block = std::move(head_);
+  head_.reset();
+  complete_.push_back(block);
+  return block;
 }
 
-bool CutTraces::Find(const model::TraceId& id, std::string* out) const {
+void CutTraces::MarkFlushed(const Block* block, std::shared_ptr<block::BlockReader> reader,
+                            int64_t now_ns) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = std::find_if(complete_.begin(), complete_.end(),
+                         [block](const auto& b) { return b.get() == block; });
+  if (it == complete_.end()) {
+    return;
+  }
+  complete_bytes_ -= (*it)->bytes;
+  complete_.erase(it);  // queries holding the block keep it alive until they finish
+  flushed_.push_back({std::move(reader), now_ns});
+}
+
+int CutTraces::ExpireFlushed(int64_t now_ns) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto keep = std::find_if(flushed_.begin(), flushed_.end(), [&](const FlushedBlock& b) {
+    return now_ns - b.flushed_ns < options_.complete_block_timeout_ns;
+  });
+  int n = static_cast<int>(keep - flushed_.begin());
+  flushed_.erase(flushed_.begin(), keep);
+  return n;
+}
+
+bool CutTraces::FindInMemory(const model::TraceId& id, std::string* out) const {
   std::vector<std::shared_ptr<const Block>> blocks;
   bool found = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    blocks.assign(complete_.begin(), complete_.end());
+    blocks = complete_;
     if (head_) {
       if (const std::string* t = head_->traces.Find(id)) {
         out->append(*t);
@@ -67,26 +83,43 @@ bool CutTraces::Find(const model::TraceId& id, std::string* out) const {
   return found;
 }
 
+std::vector<std::shared_ptr<block::BlockReader>> CutTraces::FlushedBlocks() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::shared_ptr<block::BlockReader>> out;
+  out.reserve(flushed_.size());
+  for (const auto& b : flushed_) {
+    out.push_back(b.reader);
+  }
+  return out;
+}
+
 int64_t CutTraces::bytes() const {
   std::lock_guard<std::mutex> lock(mu_);
   return complete_bytes_ + (head_ ? head_->bytes : 0);
 }
 
+int64_t CutTraces::unflushed_bytes() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return complete_bytes_;
+}
+
+size_t CutTraces::unflushed_blocks() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return complete_.size();
+}
+
+size_t CutTraces::flushed_blocks() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return flushed_.size();
+}
+
 uint64_t CutTraces::min_unflushed_seq() const {
   std::lock_guard<std::mutex> lock(mu_);
-  uint64_t m = dropped_min_seq_;
-  if (head_) {
-    m = std::min(m, head_->min_seq);
-  }
+  uint64_t m = head_ ? head_->min_seq : UINT64_MAX;
   for (const auto& b : complete_) {
     m = std::min(m, b->min_seq);
   }
   return m;
-}
-
-size_t CutTraces::complete_blocks() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return complete_.size();
 }
 
 }  // namespace vivace::ingester

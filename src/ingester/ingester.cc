@@ -1,31 +1,42 @@
 #include "ingester/ingester.h"
 
+#include <algorithm>
 #include <optional>
 
 #include <fmt/format.h>
 
+#include "block/metrics.h"
 #include "common/logging.h"
 #include "common/metrics.h"
 #include "distributor/metrics.h"
+#include "ingester/block_flush.h"
+#include "ingester/fragments.h"
 #include "ingester/metrics.h"
 #include "ingester/wal/wal_record.h"
 
 namespace vivace::ingester {
 
 Ingester::Ingester(const config::LiveStoreConfig& config, const overrides::Overrides* overrides,
-                   const Clock* clock, wal::Wal* wal)
-    : config_(config), overrides_(overrides), clock_(clock), wal_(wal) {
+                   const Clock* clock, Storage storage)
+    : config_(config),
+      overrides_(overrides),
+      clock_(clock),
+      storage_(std::move(storage)),
+      wal_(storage_.wal) {
   auto& reg = metrics::DefaultRegistry();
   reg.NewCallbackGauge("tempo_live_store_live_traces", "The current number of live traces.",
                        [this] { return static_cast<double>(live_traces()); });
   reg.NewCallbackGauge("tempo_live_store_live_trace_bytes",
                        "The current number of bytes held in live traces.",
                        [this] { return static_cast<double>(live_bytes()); });
-  // Vivace's own: bytes of cut traces held in memory until the storage layer takes them.
+  // Vivace's own: bytes of cut traces held in memory until their block is flushed.
   reg.NewCallbackGauge("vivace_ingester_cut_trace_bytes",
                        "The current number of bytes of cut traces held in memory (head and "
-                       "complete blocks).",
+                       "complete blocks not yet flushed).",
                        [this] { return static_cast<double>(cut_bytes()); });
+  reg.NewCallbackGauge("tempo_live_store_complete_queue_length",
+                       "Number of complete blocks waiting to be written to the backend.",
+                       [this] { return static_cast<double>(flush_queue_length()); });
 }
 
 Ingester::~Ingester() {
@@ -34,10 +45,15 @@ Ingester::~Ingester() {
   reg.RemoveCallbackGauge("tempo_live_store_live_traces");
   reg.RemoveCallbackGauge("tempo_live_store_live_trace_bytes");
   reg.RemoveCallbackGauge("vivace_ingester_cut_trace_bytes");
+  reg.RemoveCallbackGauge("tempo_live_store_complete_queue_length");
 }
 
 void Ingester::Start() {
   loop_ = std::thread([this] { Loop(); });
+  int workers = std::max(1, config_.complete_block_concurrency);
+  for (int i = 0; i < workers; ++i) {
+    flush_workers_.emplace_back([this] { FlushWorker(); });
+  }
 }
 
 void Ingester::Stop() {
@@ -50,6 +66,116 @@ void Ingester::Stop() {
   if (loop_.joinable()) {
     loop_.join();
   }
+  {
+    std::lock_guard<std::mutex> lock(flush_mu_);
+    flush_stopping_ = true;
+  }
+  flush_cv_.notify_all();
+  flush_idle_cv_.notify_all();
+  for (auto& t : flush_workers_) {
+    t.join();
+  }
+  flush_workers_.clear();
+}
+
+void Ingester::FlushWorker() {
+  std::unique_lock<std::mutex> lock(flush_mu_);
+  while (true) {
+    if (flush_stopping_) {
+      return;
+    }
+    int64_t now = clock_->MonotonicNanos();
+    auto ready = std::find_if(flush_queue_.begin(), flush_queue_.end(),
+                              [now](const FlushJob& j) { return j.not_before_ns <= now; });
+    if (ready == flush_queue_.end()) {
+      if (flush_queue_.empty()) {
+        flush_cv_.wait(lock);
+      } else {
+        // Only retries waiting out their backoff.
+        flush_cv_.wait_for(lock, std::chrono::milliseconds(100));
+      }
+      continue;
+    }
+    FlushJob job = std::move(*ready);
+    flush_queue_.erase(ready);
+    ++flushes_in_flight_;
+    lock.unlock();
+    Flush(std::move(job));
+    lock.lock();
+    --flushes_in_flight_;
+    flush_idle_cv_.notify_all();
+  }
+}
+
+void Ingester::Flush(FlushJob job) {
+  const CutTraces::Block& block = *job.block;
+  block::BlockWriterOptions options = storage_.block;
+  options.tenant = job.tenant;
+  options.block_id = block.id;
+  int64_t start = clock_->MonotonicNanos();
+  auto meta = WriteCompleteBlock(storage_.backend, options, block.traces, storage_.marker_dir);
+  if (!meta.ok()) {
+    // 1s, 2s, 4s, ... up to a minute; the block stays in memory and the WAL meanwhile.
+    int64_t backoff_s = std::min<int64_t>(int64_t{1} << std::min(job.attempts, 6), 60);
+    VV_ERROR("failed to write complete block; will retry", {"tenant", job.tenant},
+             {"block", block.id.ToString()}, {"attempt", job.attempts + 1},
+             {"retry_in_s", backoff_s}, {"err", meta.status()});
+    std::string tenant = job.tenant;
+    job.attempts++;
+    job.not_before_ns = clock_->MonotonicNanos() + backoff_s * 1'000'000'000;
+    {
+      std::lock_guard<std::mutex> lock(flush_mu_);
+      flush_queue_.push_back(std::move(job));
+    }
+    flush_cv_.notify_one();
+    // Counted once the retry is queued, so that an observer of the metric sees it queued.
+    FailedCompletionsTotal().WithLabels({tenant}).Inc();
+    CompletionRetriesTotal().WithLabels({tenant}).Inc();
+    return;
+  }
+  if (storage_.blocklist != nullptr) {
+    storage_.blocklist->AddBlock(*meta);
+  }
+  auto reader = std::make_shared<block::BlockReader>(storage_.backend, *meta);
+  int64_t now = clock_->MonotonicNanos();
+  job.inst->cut.MarkFlushed(&block, std::move(reader), now);
+  BlocksCompletedTotal().WithLabels({job.tenant}).Inc();
+  CompletionDurationSeconds().WithLabels().Observe(static_cast<double>(now - start) / 1e9);
+  CompletionSizeBytes().WithLabels().Observe(static_cast<double>(meta->size));
+  VV_INFO("block flushed", {"tenant", job.tenant}, {"block", block.id.ToString()},
+          {"traces", meta->total_objects}, {"size", meta->size},
+          {"duration_ms", (now - start) / 1'000'000});
+}
+
+Status Ingester::FlushAll() {
+  Sweep(true);
+  {
+    // Now means now: blocks waiting out a retry backoff are tried again at once.
+    std::lock_guard<std::mutex> lock(flush_mu_);
+    for (FlushJob& job : flush_queue_) {
+      job.not_before_ns = 0;
+    }
+  }
+  flush_cv_.notify_all();
+  auto deadline = std::chrono::steady_clock::now() + config_.flush_op_timeout;
+  {
+    std::unique_lock<std::mutex> lock(flush_mu_);
+    bool done = flush_idle_cv_.wait_until(lock, deadline, [this] {
+      return flush_stopping_ || (flush_queue_.empty() && flushes_in_flight_ == 0);
+    });
+    if (!done) {
+      return Status::DeadlineExceeded(
+          "complete blocks were not all flushed within "
+          "flush_op_timeout");
+    }
+  }
+  Sweep(false);  // truncates the WAL behind the blocks just flushed
+  return Status::Ok();
+}
+
+size_t Ingester::flush_queue_length() const {
+  std::lock_guard<std::mutex> lock(flush_mu_);
+  return flush_queue_.size() + static_cast<size_t>(flushes_in_flight_);
 }
 
 void Ingester::Loop() {
@@ -80,7 +206,6 @@ Ingester::Instance* Ingester::GetOrCreate(const std::string& tenant) {
     o.max_block_bytes = config_.max_block_bytes;
     o.max_block_duration_ns = config_.max_block_duration.count();
     o.complete_block_timeout_ns = config_.complete_block_timeout.count();
-    o.memory_budget_bytes = config_.max_live_traces_bytes;
     slot = std::make_unique<Instance>(o);
   }
   return slot.get();
@@ -105,6 +230,14 @@ void Ingester::PushTraces(const std::string& tenant, model::RegroupedBatch batch
           "live traces hold {} bytes, at the live_store.max_live_traces_bytes limit of {}; retry "
           "later",
           held, config_.max_live_traces_bytes)));
+      return;
+    }
+    int64_t waiting = unflushed_bytes();
+    if (waiting >= config_.max_live_traces_bytes) {
+      done(Status::ResourceExhausted(
+          fmt::format("complete blocks waiting to be flushed hold {} bytes, at the "
+                      "live_store.max_live_traces_bytes limit of {}; retry later",
+                      waiting, config_.max_live_traces_bytes)));
       return;
     }
   }
@@ -165,6 +298,13 @@ void Ingester::PushTraces(const std::string& tenant, model::RegroupedBatch batch
 }
 
 Status Ingester::Replay() {
+  if (!storage_.marker_dir.empty()) {
+    VV_ASSIGN_OR_RETURN(int removed,
+                        CleanUpInterruptedFlushes(storage_.backend, storage_.marker_dir));
+    if (removed > 0) {
+      VV_INFO("removed partial blocks of interrupted flushes", {"blocks", removed});
+    }
+  }
   if (wal_ == nullptr) {
     return Status::Ok();
   }
@@ -198,27 +338,45 @@ Status Ingester::Replay() {
   return Status::Ok();
 }
 
-std::string Ingester::FindTraceById(const std::string& tenant, const model::TraceId& id) const {
+std::string Ingester::FindTraceById(const std::string& tenant, const model::TraceId& id,
+                                    std::vector<backend::BlockId>* searched_blocks) const {
   std::string out;
   const Instance* inst = Get(tenant);
   if (inst == nullptr) {
     return out;
   }
   inst->live.Find(id, &out);
-  inst->cut.Find(id, &out);
+  inst->cut.FindInMemory(id, &out);
+  for (const auto& reader : inst->cut.FlushedBlocks()) {
+    if (searched_blocks != nullptr) {
+      searched_blocks->push_back(reader->meta().block_id);
+    }
+    auto trace = reader->FindTrace(id);
+    if (!trace.ok()) {
+      block::ReadFailuresTotal().WithLabels({tenant}).Inc();
+      VV_ERROR("skipping unreadable block", {"tenant", tenant},
+               {"block", reader->meta().block_id.ToString()}, {"err", trace.status()});
+      continue;
+    }
+    if (trace->has_value()) {
+      AppendFramed(out, ByteView(**trace));
+    }
+  }
   return out;
 }
 
-void Ingester::Sweep(bool force) {
+std::vector<std::pair<std::string, Ingester::Instance*>> Ingester::Instances() const {
   std::vector<std::pair<std::string, Instance*>> instances;
-  {
-    std::shared_lock<std::shared_mutex> lock(tenants_mu_);
-    for (auto& [t, inst] : tenants_) {
-      instances.emplace_back(t, inst.get());
-    }
+  std::shared_lock<std::shared_mutex> lock(tenants_mu_);
+  for (const auto& [t, inst] : tenants_) {
+    instances.emplace_back(t, inst.get());
   }
+  return instances;
+}
+
+void Ingester::Sweep(bool force) {
   int64_t now = clock_->MonotonicNanos();
-  for (auto& [tenant, inst] : instances) {
+  for (auto& [tenant, inst] : Instances()) {
     uint64_t next_seq = 0;
     {
       // Every push below next_seq is in memory (live or cut) from here on.
@@ -230,9 +388,14 @@ void Ingester::Sweep(bool force) {
                        [inst = inst, now](const model::TraceId& id, LiveTrace&& t) {
                          inst->cut.Append(id, std::move(t), now);
                        });
-    int cut = inst->cut.Maintain(now, force);
-    if (cut > 0) {
-      BlocksCutTotal().WithLabels({tenant}).Inc(cut);
+    if (auto block = inst->cut.CutHead(now, force)) {
+      BlocksCutTotal().WithLabels({tenant}).Inc();
+      std::lock_guard<std::mutex> lock(flush_mu_);
+      flush_queue_.push_back({tenant, inst, std::move(block)});
+      flush_cv_.notify_one();
+    }
+    if (int cleared = inst->cut.ExpireFlushed(now); cleared > 0) {
+      BlocksClearedTotal().WithLabels({tenant}).Inc(cleared);
     }
     if (wal_ != nullptr) {
       wal_->Truncate(tenant, std::min({next_seq, live_min, inst->cut.min_unflushed_seq()}));
@@ -254,6 +417,15 @@ int64_t Ingester::cut_bytes() const {
   int64_t n = 0;
   for (const auto& [t, inst] : tenants_) {
     n += inst->cut.bytes();
+  }
+  return n;
+}
+
+int64_t Ingester::unflushed_bytes() const {
+  std::shared_lock<std::shared_mutex> lock(tenants_mu_);
+  int64_t n = 0;
+  for (const auto& [t, inst] : tenants_) {
+    n += inst->cut.unflushed_bytes();
   }
   return n;
 }

@@ -1,22 +1,31 @@
 #pragma once
 
 // The ingester (Tempo 3.x: live-store): per-tenant live traces fed by the distributor, cut to
-// the head block when idle or old, head blocks cut into complete blocks. It serves recent data
-// to the querier. A background loop sweeps every flush_check_period.
+// the head block when idle or old, head blocks cut into complete blocks, which flush workers
+// (complete_block_concurrency) write to the backend with retries; a flushed block is served
+// from the backend for complete_block_timeout, and the WAL keeps every record until the block
+// holding it is flushed. It serves recent data to the querier. A background loop sweeps every
+// flush_check_period.
 //
 // Limits (per tenant, from overrides): max_traces_per_user -> LIVE_TRACES_EXCEEDED discards,
 // max_bytes_per_trace -> TRACE_TOO_LARGE discards (both after the push is acknowledged, as
 // Tempo does); max_live_traces_bytes -> the push is refused with RESOURCE_EXHAUSTED so the client
-// retries later (Tempo blocks the consumer instead). Thread-safe.
+// retries later (Tempo blocks the consumer instead); the same when complete blocks waiting for
+// their flush hold max_live_traces_bytes (the backend is not keeping up). Thread-safe.
 
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
+#include "backend/raw_backend.h"
+#include "block/block_writer.h"
+#include "blocklist/blocklist.h"
 #include "common/clock.h"
 #include "config/config.h"
 #include "distributor/trace_sink.h"
@@ -29,36 +38,58 @@ namespace vivace::ingester {
 
 class Ingester final : public distributor::TraceSink {
  public:
-  // `wal` may be null (no durability: unit tests, micro-benchmarks); it must outlive the ingester.
+  // Where data goes once it leaves memory. None of it is owned; all must outlive the ingester.
+  struct Storage {
+    backend::RawBackend* backend = nullptr;     // required: complete blocks are written here
+    blocklist::Blocklist* blocklist = nullptr;  // optional: flushed blocks are added to it
+    wal::Wal* wal = nullptr;                    // null: no durability (unit tests, benches)
+    std::string marker_dir;                     // flush markers (block_flush.h); "" = none
+    block::BlockWriterOptions block;            // bloom and row-group settings
+  };
+
   Ingester(const config::LiveStoreConfig& config, const overrides::Overrides* overrides,
-           const Clock* clock, wal::Wal* wal = nullptr);
+           const Clock* clock, Storage storage);
   Ingester(const Ingester&) = delete;
   Ingester& operator=(const Ingester&) = delete;
   ~Ingester() override;
 
-  // Replays the WAL into live traces (before Start). Limits do not apply to replayed data: it
-  // was acknowledged.
+  // Removes partial blocks of flushes a crash interrupted, then replays the WAL into live
+  // traces (before Start). Limits do not apply to replayed data: it was acknowledged.
   Status Replay();
   void Start();
-  // Stops the sweep loop. Pushes after Stop are refused with UNAVAILABLE.
+  // Stops the sweep loop and the flush workers (a flush in progress finishes; blocks not yet
+  // flushed are in the WAL and come back at the next start). Pushes after Stop are refused
+  // with UNAVAILABLE.
   void Stop();
 
   void PushTraces(const std::string& tenant, model::RegroupedBatch batch,
                   std::function<void(Status)> done) override;
 
-  // The trace's framed fragments (fragments.h) from live traces and blocks; "" if unknown.
-  std::string FindTraceById(const std::string& tenant, const model::TraceId& id) const;
+  // The trace's framed fragments (fragments.h) from live traces and blocks, in memory or
+  // flushed; "" if unknown. Adds the IDs of the flushed blocks it searched to
+  // `searched_blocks` (the querier skips them in the backend). A flushed block that cannot be
+  // read is logged, counted and skipped.
+  std::string FindTraceById(const std::string& tenant, const model::TraceId& id,
+                            std::vector<backend::BlockId>* searched_blocks = nullptr) const;
 
-  // One sweep: cut idle/old live traces (all of them with `force`) and due head blocks.
+  // One sweep: cut idle/old live traces (all of them with `force`) and due head blocks, queue
+  // complete blocks for flushing, expire old flushed blocks, truncate the WAL.
   void Sweep(bool force);
+  // Cuts everything and waits (up to flush_op_timeout) until every complete block is flushed
+  // and the WAL truncated: the `/flush` endpoint. DeadlineExceeded if flushing did not finish.
+  Status FlushAll();
 
   int64_t live_traces() const;
   int64_t live_bytes() const;
+  // Bytes of cut traces in memory (head and unflushed complete blocks).
   int64_t cut_bytes() const;
+  int64_t unflushed_bytes() const;
+  size_t flush_queue_length() const;
 
  private:
   struct Instance {
     explicit Instance(CutTraces::Options o) : cut(o) {}
+
     // Orders WAL sequence numbers with the order pushes reach the live traces, so that the
     // truncation watermark never passes data that is not yet in memory.
     std::mutex push_mu;
@@ -66,13 +97,27 @@ class Ingester final : public distributor::TraceSink {
     LiveTraces live;
     CutTraces cut;
   };
+
+  struct FlushJob {
+    std::string tenant;
+    Instance* inst;
+    std::shared_ptr<const CutTraces::Block> block;
+    int attempts = 0;
+    int64_t not_before_ns = 0;  // monotonic; retries back off
+  };
+
   Instance* GetOrCreate(const std::string& tenant);
   const Instance* Get(const std::string& tenant) const;
+  std::vector<std::pair<std::string, Instance*>> Instances() const;
   void Loop();
+  void FlushWorker();
+  // Writes one block; on failure requeues it with backoff.
+  void Flush(FlushJob job);
 
   config::LiveStoreConfig config_;
   const overrides::Overrides* overrides_;
   const Clock* clock_;
+  Storage storage_;
   wal::Wal* wal_;
   mutable std::shared_mutex tenants_mu_;
   std::unordered_map<std::string, std::unique_ptr<Instance>> tenants_;
@@ -82,6 +127,14 @@ class Ingester final : public distributor::TraceSink {
   bool stopping_ = false;
   std::atomic<bool> accepting_{true};
   std::thread loop_;
+
+  mutable std::mutex flush_mu_;
+  std::condition_variable flush_cv_;       // new job, or stopping
+  std::condition_variable flush_idle_cv_;  // a job finished
+  std::deque<FlushJob> flush_queue_;       // guarded by flush_mu_
+  int flushes_in_flight_ = 0;              // guarded by flush_mu_
+  bool flush_stopping_ = false;            // guarded by flush_mu_
+  std::vector<std::thread> flush_workers_;
 };
 
 }  // namespace vivace::ingester

@@ -191,7 +191,9 @@ void TraceAssembler::Finish() {
       return scope_less(a.scopes[0], b.scopes[0]);
     });
   }
-  DedupeSharedSpanIds();
+  if (shared_ == SharedSpanIds::kRewrite) {
+    DedupeSharedSpanIds();
+  }
 }
 
 void TraceAssembler::DedupeSharedSpanIds() {

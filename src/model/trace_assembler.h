@@ -32,14 +32,23 @@ namespace vivace::model {
 
 class TraceAssembler {
  public:
-  explicit TraceAssembler(size_t max_bytes = 0) : max_bytes_(max_bytes) {}
+  // What to do with server spans that share their ID with a client span: the query path
+  // rewrites them as Tempo's frontend does; block writers keep them as received, as Tempo
+  // stores them.
+  enum class SharedSpanIds { kRewrite, kKeep };
+
+  explicit TraceAssembler(size_t max_bytes = 0, SharedSpanIds shared = SharedSpanIds::kRewrite)
+      : max_bytes_(max_bytes), shared_(shared) {}
 
   // Adds one serialized tempopb.Trace. DataLoss if it is not well formed.
   Status Add(ByteView trace);
 
   bool empty() const { return parts_ == 0; }
+
   bool too_large() const { return too_large_; }
+
   size_t max_bytes() const { return max_bytes_; }
+
   size_t span_count() const;
 
   // The combined trace as serialized tempopb.Trace.
@@ -56,22 +65,27 @@ class TraceAssembler {
     int32_t kind = 0;
     bool has_parent = false;
   };
+
   struct Scope {
     ByteView bytes;
     bool present = false;
     std::vector<uint32_t> spans;
   };
+
   struct Batch {
     ByteView resource;
     bool present = false;
     std::vector<uint32_t> scopes;
   };
+
   struct SpanKey {
     uint64_t id;
     int32_t kind;
+
     friend bool operator==(const SpanKey& a, const SpanKey& b) {
       return a.id == b.id && a.kind == b.kind;
     }
+
     template <typename H>
     friend H AbslHashValue(H h, const SpanKey& k) {
       return H::combine(std::move(h), k.id, k.kind);
@@ -87,6 +101,7 @@ class TraceAssembler {
   size_t BatchSize(const Batch& b) const;
 
   size_t max_bytes_;
+  SharedSpanIds shared_;
   size_t parts_ = 0;
   size_t size_ = 0;
   bool combined_ = false;

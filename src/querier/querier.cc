@@ -1,21 +1,72 @@
 #include "querier/querier.h"
 
+#include <algorithm>
+
+#include "block/metrics.h"
+#include "common/logging.h"
 #include "ingester/fragments.h"
 
 namespace vivace::querier {
 
+namespace {
+// Open block readers kept (each holds a block's index and the bloom shards it has read).
+constexpr size_t kBlockReaderCapacity = 4096;
+}  // namespace
+
+Querier::Querier(const ingester::Ingester* ingester, const overrides::Overrides* overrides,
+                 const blocklist::Blocklist* blocklist, backend::RawBackend* backend)
+    : ingester_(ingester),
+      overrides_(overrides),
+      blocklist_(backend != nullptr ? blocklist : nullptr),
+      readers_(backend, kBlockReaderCapacity) {}
+
+void Querier::SearchBlocks(const std::string& tenant, const TraceByIdRequest& request,
+                           const std::vector<backend::BlockId>& skip,
+                           TraceByIdResult* result) const {
+  auto blocks = blocklist_->Blocks(tenant);
+  for (const backend::BlockMeta& meta : blocks->metas) {
+    if ((request.start_unix_s > 0 && meta.end_time < request.start_unix_s)
+        || (request.end_unix_s > 0 && meta.start_time > request.end_unix_s)) {
+      continue;
+    }
+    if ((request.block_start && meta.block_id < *request.block_start)
+        || (request.block_end && *request.block_end < meta.block_id)) {
+      continue;
+    }
+    if (std::find(skip.begin(), skip.end(), meta.block_id) != skip.end()) {
+      continue;  // the ingester searched it
+    }
+    ++result->blocks_searched;
+    auto trace = readers_.Get(meta)->FindTrace(request.id);
+    if (!trace.ok()) {
+      ++result->blocks_failed;
+      block::ReadFailuresTotal().WithLabels({tenant}).Inc();
+      VV_ERROR("skipping unreadable block", {"tenant", tenant}, {"block", meta.block_id.ToString()},
+               {"err", trace.status()});
+      continue;
+    }
+    if (trace->has_value()) {
+      ingester::AppendFramed(result->data, ByteView(**trace));
+    }
+  }
+}
+
 Result<TraceByIdResult> Querier::FindTraceById(const TraceByIdRequest& request) const {
   TraceByIdResult result;
   // The first tenant's limit applies to the combined result, as Tempo's frontend does.
-  int64_t max_bytes =
-      request.tenants.empty() ? 0 : overrides_->ForTenant(request.tenants[0])->global_max_bytes_per_trace;
+  int64_t max_bytes = request.tenants.empty()
+                          ? 0
+                          : overrides_->ForTenant(request.tenants[0])->global_max_bytes_per_trace;
   result.max_bytes = max_bytes;
   result.trace = std::make_unique<model::TraceAssembler>(static_cast<size_t>(max_bytes));
-  if (request.mode == QueryMode::kBlocks) {
-    return result;  // no backend blocks are reachable yet
-  }
   for (const std::string& tenant : request.tenants) {
-    result.data += ingester_->FindTraceById(tenant, request.id);
+    std::vector<backend::BlockId> searched;
+    if (request.mode != QueryMode::kBlocks) {
+      result.data += ingester_->FindTraceById(tenant, request.id, &searched);
+    }
+    if (request.mode != QueryMode::kIngesters && blocklist_ != nullptr) {
+      SearchBlocks(tenant, request, searched, &result);
+    }
   }
   Status status;
   bool ok = ingester::ForEachFragment(result.data, [&](ByteView fragment) {
@@ -25,7 +76,7 @@ Result<TraceByIdResult> Querier::FindTraceById(const TraceByIdRequest& request) 
     }
   });
   if (!ok) {
-    return Status::DataLoss("corrupt fragment framing in live trace");
+    return Status::DataLoss("corrupt fragment framing in trace parts");
   }
   VV_RETURN_IF_ERROR(status);
   result.found = !result.trace->empty();

@@ -2,9 +2,9 @@
 // acknowledged; the server is killed with SIGKILL after a random number of acks, restarted on
 // the same data directory, and every acknowledged trace must read back complete (every span,
 // no duplicates). Several kill cycles; traces acknowledged in earlier cycles must survive later
-// ones too.
+// ones too. One run keeps everything in the WAL; the other cuts and flushes blocks every few
+// hundred milliseconds (and forces flushes), so kills land mid-flush and mid-block-write.
 
-#include <grpcpp/grpcpp.h>
 #include <signal.h>
 
 #include <atomic>
@@ -13,6 +13,7 @@
 #include <random>
 #include <thread>
 
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include "common/hex.h"
@@ -40,8 +41,8 @@ struct Acked {
 // stops answering.
 void PushLoop(int port, std::atomic<uint64_t>* next_seed, Acked* acked, std::atomic<int>* acks,
               std::atomic<bool>* stop) {
-  auto stub = TraceService::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                                                        grpc::InsecureChannelCredentials()));
+  auto stub = TraceService::NewStub(
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
   while (!stop->load()) {
     ExportRequest req;
     std::vector<uint64_t> seeds;
@@ -71,15 +72,28 @@ int SpanCount(const tempopb::Trace& t) {
   return n;
 }
 
-TEST(CrashTest, KillNineNeverLosesAcknowledgedSpans) {
+int CountBlocks(const std::string& blocks_dir) {
+  int n = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(blocks_dir, ec);
+       it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->path().filename() == "meta.json") {
+      ++n;
+    }
+  }
+  return n;
+}
+
+// Kill cycles against one data directory. `live_store_yaml` tunes the block lifecycle;
+// `force_flushes` also asks for a flush while the clients push.
+void RunKillCycles(const std::string& live_store_yaml, bool force_flushes, int cycles) {
   char tmpl[] = "/tmp/vivace-crash-XXXXXX";
   std::string dir = mkdtemp(tmpl);
   std::mt19937 rng(std::random_device{}());
   std::atomic<uint64_t> next_seed{1};
   Acked acked;
-  constexpr int kCycles = 5;
-  for (int cycle = 0; cycle < kCycles; ++cycle) {
-    auto proc = VivaceProcess::Start({.data_dir = dir});
+  for (int cycle = 0; cycle < cycles; ++cycle) {
+    auto proc = VivaceProcess::Start({.live_store_yaml = live_store_yaml, .data_dir = dir});
     ASSERT_TRUE(proc.ok()) << proc.status().ToString();
     // Everything acknowledged so far is readable, exactly once.
     {
@@ -107,7 +121,15 @@ TEST(CrashTest, KillNineNeverLosesAcknowledgedSpans) {
     std::thread c1(PushLoop, port, &next_seed, &acked, &acks, &stop);
     std::thread c2(PushLoop, port, &next_seed, &acked, &acks, &stop);
     auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    bool flushed = false;
     while (acks.load() < kill_after && std::chrono::steady_clock::now() < give_up) {
+      if (force_flushes && !flushed && acks.load() >= kill_after / 2) {
+        HttpClient http("127.0.0.1", (*proc)->http_port());
+        auto r = http.Do("GET", "/flush");
+        ASSERT_TRUE(r.ok());
+        EXPECT_EQ(r->status, 204);
+        flushed = true;
+      }
       std::this_thread::yield();
     }
     ASSERT_GE(acks.load(), kill_after) << "pushes were not acknowledged; logs:\n"
@@ -117,7 +139,23 @@ TEST(CrashTest, KillNineNeverLosesAcknowledgedSpans) {
     c1.join();
     c2.join();
   }
+  if (force_flushes) {
+    // The kills really did happen while blocks were being written.
+    EXPECT_GT(CountBlocks(dir + "/blocks"), 0);
+  }
   std::filesystem::remove_all(dir);
+}
+
+TEST(CrashTest, KillNineNeverLosesAcknowledgedSpans) { RunKillCycles("", false, 5); }
+
+TEST(CrashTest, KillNineDuringBlockFlushesNeverLosesOrDuplicatesSpans) {
+  RunKillCycles(
+      "  max_trace_idle: 20ms\n"
+      "  max_trace_live: 100ms\n"
+      "  flush_check_period: 20ms\n"
+      "  max_block_duration: 50ms\n"
+      "  complete_block_timeout: 200ms\n",
+      true, 8);
 }
 
 }  // namespace

@@ -46,7 +46,7 @@ Result<std::unique_ptr<VivaceProcess>> VivaceProcess::Start(const Options& optio
         << "    local:\n      path: " << p->data_dir_ << "/blocks\n"
         << "    wal:\n      path: " << p->data_dir_ << "/wal\n"
         << "live_store:\n  wal:\n    path: " << p->data_dir_ << "/live-store\n"
-        << options.extra_yaml;
+        << options.live_store_yaml << options.extra_yaml;
   }
   int pipefd[2];
   if (pipe(pipefd) != 0) {

@@ -21,8 +21,11 @@ namespace vivace::testing {
 class VivaceProcess {
  public:
   struct Options {
-    // YAML appended to the generated config (top-level keys other than server/distributor).
+    // YAML appended to the generated config (top-level keys other than server, distributor,
+    // storage and live_store).
     std::string extra_yaml{};
+    // Keys added under `live_store:`, each line indented by two spaces ("  max_trace_idle: 1s\n").
+    std::string live_store_yaml{};
     // Extra command-line flags.
     std::vector<std::string> args{};
     // Data directory; a fresh temporary one when empty.
@@ -35,8 +38,11 @@ class VivaceProcess {
   ~VivaceProcess();
 
   int port(const std::string& name) const;  // "http", "grpc", "otlp-grpc", "otlp-http"
+
   int http_port() const { return port("http"); }
+
   const std::string& data_dir() const { return data_dir_; }
+
   std::string logs() const;
 
   // Sends `sig` and waits for the exit status (the value from waitpid's WEXITSTATUS, or

@@ -98,16 +98,14 @@ Wal::Wal(Options options) : options_(std::move(options)) {}
 
 Wal::~Wal() { Stop(); }
 
-std::string Wal::TenantDir(const std::string& tenant) const {
-  return options_.dir + "/" + tenant;
-}
+std::string Wal::TenantDir(const std::string& tenant) const { return options_.dir + "/" + tenant; }
 
 Status Wal::Replay(const RecordFn& fn, ReplayStats* stats) {
   std::error_code ec;
   fs::create_directories(options_.dir, ec);
   if (ec) {
-    return Status::Unavailable(fmt::format("cannot create wal directory {}: {}", options_.dir,
-                                           ec.message()));
+    return Status::Unavailable(
+        fmt::format("cannot create wal directory {}: {}", options_.dir, ec.message()));
   }
   std::vector<std::string> tenants;
   for (const auto& e : fs::directory_iterator(options_.dir, ec)) {
@@ -177,8 +175,8 @@ Status Wal::Start() {
   std::error_code ec;
   fs::create_directories(options_.dir, ec);
   if (ec) {
-    return Status::Unavailable(fmt::format("cannot create wal directory {}: {}", options_.dir,
-                                           ec.message()));
+    return Status::Unavailable(
+        fmt::format("cannot create wal directory {}: {}", options_.dir, ec.message()));
   }
   started_ = true;
   writer_ = std::thread([this] { Loop(); });
@@ -271,7 +269,8 @@ Status Wal::OpenSegment(const std::string& tenant, TenantLog& log, uint64_t firs
   std::error_code ec;
   bool created_dir = fs::create_directories(dir, ec);
   if (ec) {
-    return Status::Unavailable(fmt::format("cannot create wal directory {}: {}", dir, ec.message()));
+    return Status::Unavailable(
+        fmt::format("cannot create wal directory {}: {}", dir, ec.message()));
   }
   if (created_dir) {
     SyncDir(options_.dir);
@@ -279,8 +278,8 @@ Status Wal::OpenSegment(const std::string& tenant, TenantLog& log, uint64_t firs
   std::string path = dir + "/" + SegmentName(first_seq);
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
-    return Status::Unavailable(fmt::format("cannot create wal segment {}: {}", path,
-                                           std::strerror(errno)));
+    return Status::Unavailable(
+        fmt::format("cannot create wal segment {}: {}", path, std::strerror(errno)));
   }
   std::string header = SegmentHeader();
   VV_RETURN_IF_ERROR(WriteAll(fd, header.data(), header.size()));
@@ -309,6 +308,11 @@ void Wal::ApplyTruncations() {
   }
   for (auto& [tenant, log] : logs_) {
     auto it = marks.find(tenant);
+    if (it != marks.end() && log.fd >= 0 && log.active.last_seq < it->second) {
+      // Everything in the active segment is in flushed blocks too: retire it now rather than
+      // replaying it (as duplicates) after a restart. The next record opens a new segment.
+      CloseActive(log);
+    }
     // A closed segment is removable when every record in it is below the watermark.
     while (it != marks.end() && !log.closed.empty() && log.closed.front().last_seq < it->second) {
       std::error_code ec;
