@@ -98,6 +98,11 @@ int64_t CutTraces::bytes() const {
   return complete_bytes_ + (head_ ? head_->bytes : 0);
 }
 
+int64_t CutTraces::head_bytes() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return head_ ? head_->bytes : 0;
+}
+
 int64_t CutTraces::unflushed_bytes() const {
   std::lock_guard<std::mutex> lock(mu_);
   return complete_bytes_;

@@ -64,6 +64,7 @@ class CutTraces {
 
   // Bytes held in memory (head and complete blocks not yet flushed).
   int64_t bytes() const;
+  int64_t head_bytes() const;
   // Bytes of complete blocks waiting to be flushed.
   int64_t unflushed_bytes() const;
   size_t unflushed_blocks() const;

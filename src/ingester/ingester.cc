@@ -383,16 +383,29 @@ void Ingester::Sweep(bool force) {
       std::lock_guard<std::mutex> lock(inst->push_mu);
       next_seq = inst->next_seq;
     }
-    uint64_t live_min =
-        inst->live.Cut(now, config_.max_trace_idle.count(), config_.max_trace_live.count(), force,
-                       [inst = inst, now](const model::TraceId& id, LiveTrace&& t) {
-                         inst->cut.Append(id, std::move(t), now);
-                       });
-    if (auto block = inst->cut.CutHead(now, force)) {
+    auto queue_flush = [this, &tenant = tenant, inst = inst](
+                           std::shared_ptr<const CutTraces::Block> block) {
       BlocksCutTotal().WithLabels({tenant}).Inc();
-      std::lock_guard<std::mutex> lock(flush_mu_);
-      flush_queue_.push_back({tenant, inst, std::move(block)});
+      {
+        std::lock_guard<std::mutex> lock(flush_mu_);
+        flush_queue_.push_back({tenant, inst, std::move(block)});
+      }
       flush_cv_.notify_one();
+    };
+    uint64_t live_min = inst->live.Cut(
+        now, config_.max_trace_idle.count(), config_.max_trace_live.count(), force,
+        [&](const model::TraceId& id, LiveTrace&& t) {
+          inst->cut.Append(id, std::move(t), now);
+          // A full head block is cut at once, not at the end of the sweep: under heavy ingest
+          // one sweep cuts far more than max_block_bytes, and blocks stay near that size.
+          if (inst->cut.head_bytes() >= config_.max_block_bytes) {
+            if (auto block = inst->cut.CutHead(now, true)) {
+              queue_flush(std::move(block));
+            }
+          }
+        });
+    if (auto block = inst->cut.CutHead(now, force)) {
+      queue_flush(std::move(block));
     }
     if (int cleared = inst->cut.ExpireFlushed(now); cleared > 0) {
       BlocksClearedTotal().WithLabels({tenant}).Inc(cleared);
