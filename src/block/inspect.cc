@@ -468,6 +468,10 @@ Result<std::array<RowRange, kTables>> TraceRows(RowGroupReader& reader, uint32_t
                                std::tuple{C(Col::kSsScope), Table::kScopeSpans, Table::kScope}}) {
     std::vector<uint64_t> refs;
     VV_RETURN_IF_ERROR(reader.ReadU64(ref, at(from).first, at(from).count, &refs));
+    std::erase(refs, 0);  // 0: no message; r + 1: row r
+    for (uint64_t& r : refs) {
+      --r;
+    }
     if (!refs.empty()) {
       auto [lo, hi] = std::minmax_element(refs.begin(), refs.end());
       if (*hi - *lo + 1 == refs.size() || *hi == *lo) {

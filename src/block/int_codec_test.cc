@@ -1,11 +1,12 @@
 #include "block/int_codec.h"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
+#include <bit>
 #include <limits>
 #include <random>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace vivace::block {
 namespace {
@@ -64,6 +65,103 @@ TEST(IntCodecTest, EveryEncodingRoundTrips) {
       EXPECT_EQ(page.max, *std::max_element(v.begin(), v.end()));
     }
   }
+}
+
+TEST(IntCodecTest, TableAndVarbitsRoundTrip) {
+  std::mt19937_64 rng(5);
+  auto cases = EdgeCases();
+  // Few distinct values (TABLE), and widely varying magnitudes (VARBITS).
+  std::vector<uint64_t> few(3000);
+  for (auto& x : few) {
+    x = std::vector<uint64_t>{200, 404, 500, 0x301, 0x101}[rng() % 5];
+  }
+  cases.push_back(few);
+  std::vector<uint64_t> spread(3000);
+  for (auto& x : spread) {
+    x = (rng() % 1000) << (rng() % 40);
+  }
+  cases.push_back(spread);
+  for (const auto& v : cases) {
+    std::vector<uint64_t> distinct(v);
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    if (distinct.size() <= kMaxTableValues) {
+      EXPECT_EQ(MustDecode(Encoding::kTable, EncodeTable(v), v.size()), v);
+    }
+    EXPECT_EQ(MustDecode(Encoding::kVarbits, EncodeVarbits(v), v.size()), v);
+  }
+  EXPECT_EQ(EncodeU64Page(few).encoding, Encoding::kTable);
+  EXPECT_EQ(EncodeU64Page(spread).encoding, Encoding::kVarbits);
+  // TABLE layout: 2 values {7, 9}, codes 0 1 1 0.
+  std::vector<uint64_t> tiny = {7, 9, 9, 7};
+  EXPECT_EQ(EncodeTable(tiny), std::string("\x02\x00"                    // count 2
+                                           "\x07\0\0\0\0\0\0\0\x02\x08"  // BITPACK 7, width 2: 0 2
+                                           "\x01\x06",                   // code width 1: 0110
+                                           14));
+  // VARBITS layout: base 0, widths 0 1 3 (raw), payload: 5 = 0b101 keeps its low 2 bits 01.
+  std::vector<uint64_t> vb = {0, 1, 5};
+  EXPECT_EQ(EncodeVarbits(vb), std::string("\0\0\0\0\0\0\0\0"  // base
+                                           "\x00"              // widths raw
+                                           "\x03\0\0\0"        // 3 width bytes
+                                           "\x00\x01\x03"      // widths
+                                           "\x01",             // low bits of 5
+                                           17));
+}
+
+TEST(IntCodecTest, TableAndVarbitsRejectMalformedPages) {
+  std::vector<uint64_t> v = {7, 9, 9, 7};
+  std::string t = EncodeTable(v);
+  EXPECT_FALSE(DecodeU64(Encoding::kTable, ByteView(t), 9).ok());  // needs a second byte
+  EXPECT_FALSE(DecodeU64(Encoding::kTable, ByteView(t.substr(0, t.size() - 1)), 4).ok());
+  std::string unsorted = t;
+  unsorted[11] = 0x01;  // packed table 7, 8: fine; now 7, 7 (not strictly ascending)
+  unsorted[11] = 0x00;
+  EXPECT_FALSE(DecodeU64(Encoding::kTable, ByteView(unsorted), 4).ok());
+  std::string code_out = t;
+  code_out[0] = 1;  // one table value, but codes reach 1
+  EXPECT_FALSE(DecodeU64(Encoding::kTable, ByteView(code_out), 4).ok());
+  std::vector<uint64_t> w = {0, 1, 5};
+  std::string b = EncodeVarbits(w);
+  std::string wide = b;
+  wide[13 + 2] = 65;  // a width over 64
+  EXPECT_FALSE(DecodeU64(Encoding::kVarbits, ByteView(wide), 3).ok());
+  EXPECT_FALSE(DecodeU64(Encoding::kVarbits, ByteView(b + "x"), 3).ok());
+  EXPECT_FALSE(DecodeU64(Encoding::kVarbits, ByteView(b), 4).ok());
+}
+
+TEST(IntCodecTest, F64PagesAreExact) {
+  std::mt19937_64 rng(9);
+  std::vector<uint64_t> decimal(500);
+  for (auto& x : decimal) {
+    x = std::bit_cast<uint64_t>(static_cast<double>(rng() % 100000) / 100.0);
+  }
+  std::vector<uint64_t> odd = {std::bit_cast<uint64_t>(-0.0),
+                               std::bit_cast<uint64_t>(std::numeric_limits<double>::quiet_NaN()),
+                               std::bit_cast<uint64_t>(1.5), std::bit_cast<uint64_t>(-2.25),
+                               std::bit_cast<uint64_t>(std::numeric_limits<double>::infinity())};
+  std::vector<uint64_t> random(300);
+  for (auto& x : random) {
+    x = rng();
+  }
+  std::vector<uint64_t> few(300);
+  for (auto& x : few) {
+    x = std::bit_cast<uint64_t>(rng() % 2 ? 0.5 : 0.25);
+  }
+  for (const auto& v : {decimal, odd, random, few}) {
+    F64Page page = EncodeF64Page(v);
+    std::vector<uint64_t> back(v.size());
+    ASSERT_TRUE(DecodeF64Into(page.encoding, ByteView(page.bytes), back).ok());
+    EXPECT_EQ(back, v);  // bit for bit, NaN and -0.0 included
+  }
+  EXPECT_EQ(EncodeF64Page(decimal).encoding, Encoding::kDecimal);
+  EXPECT_LT(EncodeF64Page(decimal).bytes.size(), decimal.size() * 3);
+  EXPECT_LT(EncodeF64Page(few).bytes.size(), few.size() / 4);  // TABLE or DECIMAL: ~1 bit
+  EXPECT_EQ(EncodeF64Page(random).encoding, Encoding::kPlain);
+  F64Page s = EncodeF64Page(odd);
+  EXPECT_EQ(s.min, std::bit_cast<uint64_t>(-std::numeric_limits<double>::infinity()) == s.min
+                       ? s.min
+                       : std::bit_cast<uint64_t>(-2.25));
+  EXPECT_EQ(s.max, std::bit_cast<uint64_t>(std::numeric_limits<double>::infinity()));
 }
 
 TEST(IntCodecTest, PlainNarrowWidths) {
@@ -185,8 +283,7 @@ TEST(IntCodecTest, RejectsGarbageHeaders) {
   auto huge = DecodeU64(Encoding::kBitpack, ByteView(zero), kMaxPageValues + 1);
   EXPECT_EQ(huge.status().code(), Code::kDataLoss);
   // Not a u64 encoding.
-  EXPECT_EQ(DecodeU64(Encoding::kBytes, ByteView(zero), 1).status().code(),
-            Code::kInvalidArgument);
+  EXPECT_EQ(DecodeU64(Encoding::kBytes, ByteView(zero), 1).status().code(), Code::kInvalidArgument);
   EXPECT_EQ(DecodeU64(static_cast<Encoding>(77), ByteView(zero), 1).status().code(),
             Code::kInvalidArgument);
 }

@@ -560,20 +560,21 @@ Status RowGroupWriter::AddTrace(const model::TraceId& id, ByteView trace) {
   st.Str(Col::kTraceRootName, t.root >= 0 ? t.spans[static_cast<size_t>(t.root)].name : ByteView());
   std::string_view root_service;
   for (const ResourceShape& res : t.resources) {
-    const uint32_t res_row = st.InternResource(res.bytes);
+    const int64_t res_row = res.present ? int64_t{st.InternResource(res.bytes)} : -1;
     st.rows[T(Table::kResourceSpans)]++;
-    st.U64(Col::kRsResource, res_row);
+    st.U64(Col::kRsResource, static_cast<uint64_t>(res_row + 1));
     st.Str(Col::kRsSchemaUrl, res.schema_url);
     st.U64(Col::kRsSsEnd, st.rows[T(Table::kScopeSpans)] + res.scope_count);
     for (uint32_t si = res.first_scope; si < res.first_scope + res.scope_count; ++si) {
       const ScopeShape& sc = t.scopes[si];
-      const uint32_t scope_row = st.InternScope(sc.bytes);
+      const int64_t scope_row = sc.present ? int64_t{st.InternScope(sc.bytes)} : -1;
       st.rows[T(Table::kScopeSpans)]++;
-      st.U64(Col::kSsScope, scope_row);
+      st.U64(Col::kSsScope, static_cast<uint64_t>(scope_row + 1));
       st.Str(Col::kSsSchemaUrl, sc.schema_url);
       st.U64(Col::kSsSpanEnd, st.rows[T(Table::kSpan)] + sc.span_count);
-      if (t.root >= sc.first_span && t.root < int64_t{sc.first_span} + sc.span_count) {
-        root_service = st.resource_service[res_row];
+      if (res_row >= 0 && t.root >= sc.first_span
+          && t.root < int64_t{sc.first_span} + sc.span_count) {
+        root_service = st.resource_service[static_cast<size_t>(res_row)];
       }
       for (uint32_t i = sc.first_span; i < sc.first_span + sc.span_count; ++i) {
         st.AddSpan(t.spans[i], t.start, id.view());

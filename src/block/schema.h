@@ -63,7 +63,7 @@ enum class Col : uint16_t {
   kTraceRootName = 5,     // name of the root span ("" if none)
   kTraceRsEnd = 6,        // CSR into resource_spans
   // resource_spans
-  kRsResource = 7,   // u64: row in the resource table
+  kRsResource = 7,   // u64: 0 no Resource message, r+1 = row r of the resource table
   kRsSchemaUrl = 8,  // ResourceSpans.schema_url
   kRsSsEnd = 9,      // CSR into scope_spans
   // resource (distinct)
@@ -71,7 +71,7 @@ enum class Col : uint16_t {
   kResDropped = 11,  // dropped_attributes_count
   kResExtra = 12,    // bytes: other Resource fields (entity_refs, unknown), verbatim
   // scope_spans
-  kSsScope = 13,      // u64: row in the scope table
+  kSsScope = 13,      // u64: 0 no InstrumentationScope message, r+1 = row r of the scope table
   kSsSchemaUrl = 14,  // ScopeSpans.schema_url
   kSsSpanEnd = 15,    // CSR into span
   // scope (distinct)

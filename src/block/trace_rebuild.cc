@@ -279,19 +279,23 @@ Result<std::string> RowGroupReader::ReadTrace(uint32_t t) {
   size_t tid_i = 0;
   size_t sid_i = 0;
   for (uint32_t ri = 0; ri < rn; ++ri) {
-    VV_ASSIGN_OR_RETURN(
-        std::string_view resource,
-        ResourceBytes(static_cast<uint32_t>(std::min<uint64_t>(rs_resource[ri], UINT32_MAX))));
     rs_buf.clear();
-    pw::AppendLenField(rs_buf, 1, ByteView(resource));
+    if (rs_resource[ri] != 0) {  // 0: no Resource message
+      VV_ASSIGN_OR_RETURN(std::string_view resource,
+                          ResourceBytes(static_cast<uint32_t>(
+                              std::min<uint64_t>(rs_resource[ri] - 1, UINT32_MAX))));
+      pw::AppendLenField(rs_buf, 1, ByteView(resource));
+    }
     const uint64_t s_from = (ri == 0 ? sb : ss_end[ri - 1]) - sb;
     const uint64_t s_to = ss_end[ri] - sb;
     for (uint64_t si = s_from; si < s_to; ++si) {
-      VV_ASSIGN_OR_RETURN(
-          std::string_view scope,
-          ScopeBytes(static_cast<uint32_t>(std::min<uint64_t>(ss_scope[si], UINT32_MAX))));
       ss_buf.clear();
-      pw::AppendLenField(ss_buf, 1, ByteView(scope));
+      if (ss_scope[si] != 0) {  // 0: no InstrumentationScope message
+        VV_ASSIGN_OR_RETURN(
+            std::string_view scope,
+            ScopeBytes(static_cast<uint32_t>(std::min<uint64_t>(ss_scope[si] - 1, UINT32_MAX))));
+        pw::AppendLenField(ss_buf, 1, ByteView(scope));
+      }
       const uint64_t p_from = (si == 0 ? pb : span_end[si - 1]) - pb;
       const uint64_t p_to = span_end[si] - pb;
       for (uint64_t pi = p_from; pi < p_to; ++pi) {

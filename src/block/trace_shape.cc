@@ -197,6 +197,7 @@ Status ParseTraceShape(ByteView trace, ByteView trace_id, TraceShape* out) {
       }
       if (rs.field() == 1) {
         res.bytes = rs.bytes();
+        res.present = true;
       } else if (rs.field() == 3) {
         res.schema_url = rs.bytes();
       } else if (rs.field() == 2) {
@@ -209,6 +210,7 @@ Status ParseTraceShape(ByteView trace, ByteView trace_id, TraceShape* out) {
           }
           if (ss.field() == 1) {
             sc.bytes = ss.bytes();
+            sc.present = true;
           } else if (ss.field() == 3) {
             sc.schema_url = ss.bytes();
           } else if (ss.field() == 2) {

@@ -43,14 +43,16 @@ struct SpanShape {
 };
 
 struct ScopeShape {
-  ByteView bytes;       // InstrumentationScope (empty: absent or empty)
+  ByteView bytes;  // InstrumentationScope
+  bool present = false;
   ByteView schema_url;  // ScopeSpans.schema_url
   uint32_t first_span = 0;
   uint32_t span_count = 0;
 };
 
 struct ResourceShape {
-  ByteView bytes;       // Resource (empty: absent or empty)
+  ByteView bytes;  // Resource
+  bool present = false;
   ByteView schema_url;  // ResourceSpans.schema_url
   uint32_t first_scope = 0;
   uint32_t scope_count = 0;
