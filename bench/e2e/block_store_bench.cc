@@ -1,0 +1,299 @@
+// The storage benchmark of issue 3: builds a store of backend blocks from the loadgen's default
+// mix through the ingester's real flush path (WriteCompleteBlock: combine parts, shred, encode,
+// compress, bloom, index, meta.json) on a LocalBackend, then looks traces up by ID through the
+// querier (bloom -> index -> one range read per block holding the trace).
+//
+// Reports block write throughput (spans/s, MB/s of OTLP input, single thread), stored bytes per
+// span (every object of every block) against zstd-1 of the same OTLP protobuf requests (each
+// block's requests compressed as one stream),
+// and trace-by-ID latency p50/p99:
+//  - warm: block readers cached (index and bloom shards in memory), files in the page cache;
+//  - cold: a fresh querier (no cached readers) and the block files evicted from the page cache
+//    (posix_fadvise DONTNEED) before every lookup, so each lookup reads every bloom shard it
+//    needs, the index and the row group from disk.
+// Ends with a `RESULT {...}` line for scripts.
+//
+//   block_store_bench [--spans=10000000] [--blocks=20] [--queries=5000] [--cold-queries=200]
+//                     [--dir=/tmp/x (kept; a store already there is reused: lookups only)]
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "backend/block_store.h"
+#include "backend/local_backend.h"
+#include "blocklist/blocklist.h"
+#include "config/config.h"
+#include "ingester/block_flush.h"
+#include "ingester/fragments.h"
+#include "loadgen/request_template.h"
+#include "model/regroup.h"
+#include "overrides/overrides.h"
+#include "querier/querier.h"
+
+namespace vivace {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+struct Args {
+  uint64_t spans = 10'000'000;
+  int blocks = 20;
+  int queries = 5000;
+  int cold_queries = 200;
+  std::string dir;
+};
+
+bool ParseArgs(int argc, char** argv, Args* a) {
+  for (int i = 1; i < argc; ++i) {
+    std::string s = argv[i];
+    auto val = [&](const char* name) -> const char* {
+      size_t n = std::strlen(name);
+      return s.compare(0, n, name) == 0 ? s.c_str() + n : nullptr;
+    };
+    if (const char* v = val("--spans=")) {
+      a->spans = std::stoull(v);
+    } else if (const char* v2 = val("--blocks=")) {
+      a->blocks = std::stoi(v2);
+    } else if (const char* v3 = val("--queries=")) {
+      a->queries = std::stoi(v3);
+    } else if (const char* v4 = val("--cold-queries=")) {
+      a->cold_queries = std::stoi(v4);
+    } else if (const char* v5 = val("--dir=")) {
+      a->dir = v5;
+    } else {
+      std::fprintf(stderr, "unknown flag %s\n", s.c_str());
+      return false;
+    }
+  }
+  return a->spans > 0 && a->blocks > 0;
+}
+
+double Seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) {
+    return 0;
+  }
+  std::sort(v.begin(), v.end());
+  return v[static_cast<size_t>(p * static_cast<double>(v.size() - 1))];
+}
+
+uint64_t DirBytes(const std::string& dir) {
+  uint64_t n = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) {
+      n += e.file_size();
+    }
+  }
+  return n;
+}
+
+void EvictPageCache(const std::string& dir) {
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file()) {
+      continue;
+    }
+    int fd = ::open(e.path().c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      ::fdatasync(fd);
+      ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+      ::close(fd);
+    }
+  }
+}
+
+int Run(const Args& args) {
+  std::string dir = args.dir;
+  bool keep = !dir.empty();
+  if (dir.empty()) {
+    char tmpl[] = "/tmp/vivace-blockbench-XXXXXX";
+    dir = mkdtemp(tmpl);
+  }
+  constexpr int kTracesPerRequest = 20;
+  auto pool = loadgen::TemplatePool::Build({}, kTracesPerRequest, 64, 64 << 20);
+  if (!pool.ok()) {
+    std::fprintf(stderr, "templates: %s\n", pool.status().ToString().c_str());
+    return 1;
+  }
+  loadgen::IdSource ids(20261124);
+  backend::LocalBackend backend(dir);
+  blocklist::Blocklist blocks;
+  uint64_t spans_per_block = args.spans / static_cast<uint64_t>(args.blocks);
+  uint64_t base_time = 1'764'000'000ULL * 1'000'000'000ULL;  // late 2025
+
+  uint64_t seq = 0;
+  uint64_t request_n = 0;
+  uint64_t total_spans = 0;
+  uint64_t otlp_bytes = 0;
+  size_t zstd_bytes = 0;
+  double write_s = 0;
+  std::vector<model::TraceId> sample;  // every 101st trace: the lookup targets
+  std::string buf;
+  std::vector<loadgen::TraceKey> keys;
+  ZSTD_CCtx* zctx = ZSTD_createCCtx();
+  std::string zbuf;
+  backend::BlockStore store(backend);
+  auto existing = store.ListBlocks("bench");
+  bool reuse = existing.ok() && !existing->live.empty();
+  if (reuse) {
+    // Lookups only: the same seeded IDs, the metas from the store.
+    for (const backend::BlockId& id : existing->live) {
+      auto meta = store.ReadBlockMeta("bench", id);
+      if (!meta.ok()) {
+        std::fprintf(stderr, "meta: %s\n", meta.status().ToString().c_str());
+        return 1;
+      }
+      blocks.AddBlock(*meta);
+      total_spans += static_cast<uint64_t>(meta->total_objects) * 10;
+    }
+    for (uint64_t k = 101; k < total_spans / 10; k += 101) {
+      sample.push_back(model::TraceId::FromBytes(ByteView(ids.Key(k - 1).id.data(), 16)));
+    }
+    write_s = 1;
+    otlp_bytes = 0;
+    zstd_bytes = 1;
+  }
+  for (int b = 0; b < args.blocks && !reuse; ++b) {
+    model::TraceMap<std::string> traces(spans_per_block / 10 + 16);
+    uint64_t block_spans = 0;
+    std::string block_otlp;  // the block's requests, compressed as one stream for comparison
+    while (block_spans < spans_per_block) {
+      const loadgen::RequestTemplate& t = pool->Get(request_n++);
+      keys.resize(t.trace_count);
+      for (uint32_t i = 0; i < t.trace_count; ++i) {
+        keys[i] = ids.Key(seq++);
+      }
+      buf.resize(t.size());
+      // Each block covers its own 30 s of time, as blocks cut by max_block_duration do.
+      uint64_t at = base_time + static_cast<uint64_t>(b) * 30'000'000'000ULL
+                    + (block_spans * 30'000'000'000ULL) / spans_per_block;
+      t.Instantiate(keys.data(), at, reinterpret_cast<uint8_t*>(buf.data()));
+      otlp_bytes += buf.size();
+      block_otlp += buf;
+      auto scan = model::ScanExportRequest(ByteView(buf), {});
+      if (!scan.ok()) {
+        std::fprintf(stderr, "scan: %s\n", scan.status().ToString().c_str());
+        return 1;
+      }
+      model::RegroupedBatch batch = scan->Regroup();
+      for (const model::TraceSlice& slice : batch.traces) {
+        bool inserted = false;
+        std::string& framed = traces.FindOrInsert(slice.id, &inserted);
+        ingester::AppendFramed(framed, batch.fragment(slice));
+        if (inserted && (seq % 101) == 0) {
+          sample.push_back(slice.id);
+        }
+      }
+      block_spans += t.span_count;
+    }
+    total_spans += block_spans;
+    zbuf.resize(ZSTD_compressBound(block_otlp.size()));
+    zstd_bytes +=
+        ZSTD_compressCCtx(zctx, zbuf.data(), zbuf.size(), block_otlp.data(), block_otlp.size(), 1);
+    block_otlp = std::string();
+    block::BlockWriterOptions options;
+    options.tenant = "bench";
+    options.block_id = backend::BlockId::Random();
+    auto start = Clock::now();
+    auto meta = ingester::WriteCompleteBlock(&backend, options, traces, "");
+    write_s += Seconds(start, Clock::now());
+    if (!meta.ok()) {
+      std::fprintf(stderr, "write: %s\n", meta.status().ToString().c_str());
+      return 1;
+    }
+    blocks.AddBlock(*meta);
+    std::fprintf(stderr, "\rblock %d/%d written", b + 1, args.blocks);
+  }
+  ZSTD_freeCCtx(zctx);
+  std::fprintf(stderr, "\n");
+  uint64_t stored = DirBytes(dir);
+
+  config::Config cfg;
+  overrides::Overrides ov(cfg.overrides);
+  std::mt19937_64 rng(7);
+  auto lookup = [&](querier::Querier& q, const model::TraceId& id) {
+    querier::TraceByIdRequest req;
+    req.tenants = {"bench"};
+    req.id = id;
+    req.mode = querier::QueryMode::kBlocks;
+    auto start = Clock::now();
+    auto r = q.FindTraceById(req);
+    double ms = Seconds(start, Clock::now()) * 1e3;
+    if (!r.ok() || !r->found) {
+      std::fprintf(stderr, "lookup failed: %s\n",
+                   r.ok() ? "not found" : r.status().ToString().c_str());
+      std::exit(1);
+    }
+    return ms;
+  };
+
+  // Cold: fresh readers, files out of the page cache.
+  std::vector<double> cold;
+  for (int i = 0; i < args.cold_queries; ++i) {
+    EvictPageCache(dir);
+    querier::Querier q(nullptr, &ov, &blocks, &backend);
+    cold.push_back(lookup(q, sample[rng() % sample.size()]));
+  }
+  // Warm: one querier; every block's index and bloom shards loaded by a first pass.
+  querier::Querier q(nullptr, &ov, &blocks, &backend);
+  for (const auto& id : sample) {
+    lookup(q, id);
+  }
+  std::vector<double> warm;
+  for (int i = 0; i < args.queries; ++i) {
+    warm.push_back(lookup(q, sample[rng() % sample.size()]));
+  }
+
+  double bps = static_cast<double>(stored) / static_cast<double>(total_spans);
+  double zps = static_cast<double>(zstd_bytes) / static_cast<double>(total_spans);
+  std::printf("%-46s %llu in %d blocks\n", "spans stored",
+              static_cast<unsigned long long>(total_spans), args.blocks);
+  std::printf("%-46s %.0f spans/s, %.1f MB/s of OTLP\n", "block write (1 thread, incl. combine)",
+              static_cast<double>(total_spans) / write_s,
+              static_cast<double>(otlp_bytes) / write_s / 1e6);
+  std::printf("%-46s %.1f B/span (zstd-1 OTLP %.1f B/span, ratio %.2f)\n", "stored bytes", bps, zps,
+              bps / zps);
+  std::printf("%-46s p50 %.3f ms  p99 %.3f ms  (%zu lookups)\n", "trace by ID, warm",
+              Percentile(warm, 0.5), Percentile(warm, 0.99), warm.size());
+  std::printf("%-46s p50 %.3f ms  p99 %.3f ms  (%zu lookups)\n", "trace by ID, cold",
+              Percentile(cold, 0.5), Percentile(cold, 0.99), cold.size());
+  std::printf(
+      "RESULT {\"spans\":%llu,\"blocks\":%d,\"write_spans_per_s\":%.0f,\"write_mb_per_s\":%.1f,"
+      "\"bytes_per_span\":%.2f,\"zstd1_otlp_bytes_per_span\":%.2f,\"warm_p50_ms\":%.3f,"
+      "\"warm_p99_ms\":%.3f,\"cold_p50_ms\":%.3f,\"cold_p99_ms\":%.3f}\n",
+      static_cast<unsigned long long>(total_spans), args.blocks,
+      static_cast<double>(total_spans) / write_s, static_cast<double>(otlp_bytes) / write_s / 1e6,
+      bps, zps, Percentile(warm, 0.5), Percentile(warm, 0.99), Percentile(cold, 0.5),
+      Percentile(cold, 0.99));
+  if (!keep) {
+    fs::remove_all(dir);
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace vivace
+
+int main(int argc, char** argv) {
+  vivace::Args args;
+  if (!vivace::ParseArgs(argc, argv, &args)) {
+    std::fprintf(stderr,
+                 "usage: block_store_bench [--spans=N] [--blocks=N] [--queries=N] "
+                 "[--cold-queries=N] [--dir=PATH]\n");
+    return 2;
+  }
+  return vivace::Run(args);
+}
