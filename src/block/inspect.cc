@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <bit>
 #include <charconv>
+#include <cstdint>
 #include <cstring>
+#include <map>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -13,13 +15,6 @@
 
 namespace vivace::block {
 namespace {
-
-constexpr uint16_t C(Col c) { return static_cast<uint16_t>(c); }
-
-std::string_view ColumnName(uint16_t column) {
-  const ColumnInfo* info = GetColumnInfo(column);
-  return info != nullptr ? info->name : std::string_view("?");
-}
 
 // Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not one.
 size_t Utf8SequenceLength(std::string_view s, size_t i) {
@@ -96,7 +91,7 @@ Result<RowRange> ChildRange(RowGroupReader& r, uint16_t end_col, RowRange parent
   }
   if (end < begin || end > r.rows(child)) {
     return Status::DataLoss(fmt::format("corrupt row group: {} points outside table {}",
-                                        ColumnName(end_col), TableLabel(child)));
+                                        r.ColumnName(end_col), TableLabel(child)));
   }
   return RowRange{static_cast<uint32_t>(begin), static_cast<uint32_t>(end - begin)};
 }
@@ -112,14 +107,142 @@ Status NameBadColumn(ByteView rowgroup, const Status& failure) {
     return failure;
   }
   for (const ChunkDesc& chunk : (*reader)->header().chunks) {
-    const ColumnInfo* info = GetColumnInfo(chunk.column);
     std::vector<std::string> sink;
     Status s = ReadColumnText(**reader, chunk.column, {0, chunk.n_values}, &sink);
     if (!s.ok()) {
-      return s.WithContext(fmt::format("column {}", info->name));
+      return s.WithContext(fmt::format("column {}", (*reader)->ColumnName(chunk.column)));
     }
   }
   return failure;
+}
+
+// Sorted distinct rows as runs: {3, 4, 5, 9} -> [3, +3) [9, +1).
+RowRuns ToRuns(std::vector<uint64_t> rows) {
+  std::sort(rows.begin(), rows.end());
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  RowRuns runs;
+  for (uint64_t row : rows) {
+    if (!runs.empty() && runs.back().first + runs.back().count == row) {
+      ++runs.back().count;
+    } else {
+      runs.push_back({static_cast<uint32_t>(row), 1});
+    }
+  }
+  return runs;
+}
+
+// The rows of the shared table `to` that the `from` rows reference through `ref_col`
+// (0: no message; r + 1: row r).
+Result<RowRuns> ReferencedRows(RowGroupReader& r, uint16_t ref_col, RowRange from, Table to) {
+  std::vector<uint64_t> refs;
+  VV_RETURN_IF_ERROR(r.ReadU64(ref_col, from.first, from.count, &refs));
+  std::erase(refs, 0);
+  for (uint64_t& ref : refs) {
+    if (ref > r.rows(to)) {
+      return Status::DataLoss(fmt::format("corrupt row group: {} refers past table {}",
+                                          r.ColumnName(ref_col), TableLabel(to)));
+    }
+    --ref;
+  }
+  return ToRuns(std::move(refs));
+}
+
+// Assigns the values of sparse columns to rows: values are counted from row 0 of the owner
+// table, and the ordinals of those of rows inside the trace are kept as runs.
+class SparseOrdinals {
+ public:
+  void Count(uint16_t column, bool inside) {
+    uint32_t ordinal = next_[column]++;
+    if (!inside) {
+      return;
+    }
+    RowRuns& runs = runs_[column];
+    if (!runs.empty() && runs.back().first + runs.back().count == ordinal) {
+      ++runs.back().count;
+    } else {
+      runs.push_back({ordinal, 1});
+    }
+  }
+
+  std::map<uint16_t, RowRuns>& runs() { return runs_; }
+
+ private:
+  std::map<uint16_t, uint32_t> next_;
+  std::map<uint16_t, RowRuns> runs_;
+};
+
+// Rows [0, end) of a table, each marked whether it is one of the trace's `runs`.
+std::vector<bool> InsideMask(const RowRuns& runs) {
+  std::vector<bool> inside(runs.empty() ? 0 : runs.back().first + runs.back().count);
+  for (const RowRange& run : runs) {
+    std::fill_n(inside.begin() + run.first, run.count, true);
+  }
+  return inside;
+}
+
+// The value ordinals of every sparse column for the trace's rows. Which rows of its table a
+// sparse column has values for comes from other columns: span.parent_external from
+// span.parent == 1, link.trace_id and link.span_id from link.trace_ref / link.span_ref == 1,
+// attribute columns from each owner row's key set (the header's slots: promoted keys, generic
+// attributes by type, service.name).
+Result<std::map<uint16_t, RowRuns>> SparseRows(RowGroupReader& r, const TraceRows& rows) {
+  SparseOrdinals ordinals;
+
+  struct Selected {
+    Col column;
+    Col selector;  // the column has a value where the selector is 1
+    Table table;
+  };
+
+  for (const Selected& sel : {Selected{Col::kSpanParentExt, Col::kSpanParent, Table::kSpan},
+                              Selected{Col::kLinkTraceId, Col::kLinkTraceRef, Table::kLink},
+                              Selected{Col::kLinkSpanId, Col::kLinkSpanRef, Table::kLink}}) {
+    std::vector<bool> inside = InsideMask(rows.tables[static_cast<int>(sel.table)]);
+    std::vector<uint64_t> selector;
+    VV_RETURN_IF_ERROR(r.ReadU64(static_cast<uint16_t>(sel.selector), 0,
+                                 static_cast<uint32_t>(inside.size()), &selector));
+    for (size_t row = 0; row < selector.size(); ++row) {
+      if (selector[row] == 1) {
+        ordinals.Count(static_cast<uint16_t>(sel.column), inside[row]);
+      }
+    }
+  }
+  for (int si = 0; si < kAttrScopes; ++si) {
+    auto scope = static_cast<AttrScope>(si);
+    const ScopeAttrs& attrs = r.header().attrs[si];
+    std::vector<bool> inside = InsideMask(rows.tables[static_cast<int>(OwnerTable(scope))]);
+    std::vector<uint64_t> codes;
+    VV_RETURN_IF_ERROR(r.ReadU64(AttrColumn(scope, AttrCol::kKeys), 0,
+                                 static_cast<uint32_t>(inside.size()), &codes));
+    for (size_t row = 0; row < codes.size(); ++row) {
+      if (attrs.keysets.empty() && codes[row] == 0) {
+        continue;  // no attributes in this scope at all
+      }
+      if (codes[row] >= attrs.keysets.size()) {
+        return Status::DataLoss(
+            fmt::format("corrupt row group: key set {} of {} past the {} key sets", codes[row],
+                        AttrScopeName(scope), attrs.keysets.size()));
+      }
+      for (uint32_t slot : attrs.keysets[codes[row]]) {
+        if (slot == kServiceNameSlot) {
+          continue;  // a dense column (resource.service_name)
+        }
+        if (slot >= kGenericSlot) {
+          uint32_t type = slot - kGenericSlot;
+          if (type >= static_cast<uint32_t>(kAttrTypes)) {
+            return Status::DataLoss(fmt::format("corrupt row group: key-set slot {}", slot));
+          }
+          ordinals.Count(AttrColumn(scope, AttrCol::kGenericKey), inside[row]);
+          ordinals.Count(GenericValueColumn(scope, static_cast<AttrType>(type)), inside[row]);
+        } else if (slot < attrs.promoted.size()) {
+          ordinals.Count(attrs.promoted[slot].column, inside[row]);
+        } else {
+          return Status::DataLoss(fmt::format("corrupt row group: key-set slot {}", slot));
+        }
+      }
+    }
+  }
+  return std::move(ordinals.runs());
 }
 
 // Shared state of one VerifyBlock run.
@@ -295,7 +418,8 @@ Status Verifier::CheckRowGroup(size_t i) {
                                         r.rows(Table::kSpan), e.summary.n_spans));
   }
   std::string ids;
-  VV_RETURN_IF_ERROR(r.ReadFixed(C(Col::kTraceId), 0, n, &ids).WithContext(where));
+  VV_RETURN_IF_ERROR(
+      r.ReadFixed(static_cast<uint16_t>(Col::kTraceId), 0, n, &ids).WithContext(where));
   model::TraceId prev;
   for (uint32_t t = 0; t < n; ++t) {
     auto id = model::TraceId::FromBytes(ByteView(ids).substr(size_t{t} * 16, 16));
@@ -347,6 +471,19 @@ Result<VerifyReport> Verifier::Run(const InspectProgress& progress) {
 
 }  // namespace
 
+const std::vector<uint16_t>& SchemaColumns() {
+  static const std::vector<uint16_t> columns = [] {
+    std::vector<uint16_t> ids;
+    for (uint16_t id = 0; id < kPromotedBase; ++id) {
+      if (GetColumnInfo(id) != nullptr) {
+        ids.push_back(id);
+      }
+    }
+    return ids;
+  }();
+  return columns;
+}
+
 std::string TableLabel(Table t) { return std::string(TableName(t)); }
 
 std::string_view KindName(Kind k) {
@@ -368,10 +505,9 @@ std::string_view KindName(Kind k) {
 }
 
 std::optional<uint16_t> FindColumn(std::string_view name) {
-  for (uint32_t c = 0; c < kColumnIdLimit; ++c) {
-    const ColumnInfo* info = GetColumnInfo(static_cast<uint16_t>(c));
-    if (info != nullptr && info->name == name) {
-      return static_cast<uint16_t>(c);
+  for (uint16_t c : SchemaColumns()) {
+    if (GetColumnInfo(c)->name == name) {
+      return c;
     }
   }
   return std::nullopt;
@@ -393,8 +529,9 @@ std::vector<TableStats> ColumnSizes::Tables() const {
   return tables;
 }
 
-void AddRowGroupSizes(const RowGroupHeader& header, const RowGroupEntry& entry,
+void AddRowGroupSizes(const RowGroupReader& reader, const RowGroupEntry& entry,
                       ColumnSizes* sizes) {
+  const RowGroupHeader& header = reader.header();
   RowGroupStats rg;
   rg.index = static_cast<uint32_t>(sizes->row_groups.size());
   rg.offset = entry.offset;
@@ -402,12 +539,15 @@ void AddRowGroupSizes(const RowGroupHeader& header, const RowGroupEntry& entry,
   rg.traces = header.n_traces;
   rg.spans = header.rows[static_cast<int>(Table::kSpan)];
   for (const ChunkDesc& chunk : header.chunks) {
-    auto it =
-        std::lower_bound(sizes->columns.begin(), sizes->columns.end(), chunk.column,
-                         [](const ColumnStats& c, uint16_t column) { return c.column < column; });
-    if (it == sizes->columns.end() || it->column != chunk.column) {
-      it = sizes->columns.insert(it, ColumnStats{.column = chunk.column});
+    std::string name = reader.ColumnName(chunk.column);
+    auto [pos, fresh] = sizes->column_index.try_emplace(name, sizes->columns.size());
+    if (fresh) {
+      ColumnStats stats;
+      stats.column = chunk.column;
+      stats.name = std::move(name);
+      sizes->columns.push_back(std::move(stats));
     }
+    ColumnStats* it = &sizes->columns[pos->second];
     it->bytes += chunk.length;
     it->dict_bytes += chunk.dict_length;
     it->values += chunk.n_values;
@@ -437,52 +577,62 @@ Result<ColumnSizes> MeasureColumns(BlockReader& reader, const InspectProgress& p
     if (!opened.ok()) {
       return opened.status().WithContext(where);
     }
-    AddRowGroupSizes((*opened)->header(), index[i], &sizes);
+    AddRowGroupSizes(**opened, index[i], &sizes);
     if (progress) {
       progress(i + 1, index.size());
     }
   }
+  std::sort(sizes.columns.begin(), sizes.columns.end(),
+            [](const ColumnStats& a, const ColumnStats& b) {
+              return std::tie(a.column, a.name) < std::tie(b.column, b.name);
+            });
+  for (size_t i = 0; i < sizes.columns.size(); ++i) {
+    sizes.column_index[sizes.columns[i].name] = i;
+  }
   return sizes;
 }
 
-Result<std::array<RowRange, kTables>> TraceRows(RowGroupReader& reader, uint32_t ordinal) {
+uint64_t RunLength(const RowRuns& runs) {
+  uint64_t n = 0;
+  for (const RowRange& run : runs) {
+    n += run.count;
+  }
+  return n;
+}
+
+Result<TraceRows> FindTraceRows(RowGroupReader& reader, uint32_t ordinal) {
   if (ordinal >= reader.rows(Table::kTrace)) {
     return Status::OutOfRange(fmt::format("trace ordinal {} past the row group's {} traces",
                                           ordinal, reader.rows(Table::kTrace)));
   }
-  std::array<RowRange, kTables> rows{};
-  auto at = [&rows](Table t) -> RowRange& { return rows[static_cast<int>(t)]; };
-  at(Table::kTrace) = {ordinal, 1};
-  // Resources and scopes are shared rows referenced by resource_spans/scope_spans, not children.
-  VV_ASSIGN_OR_RETURN(at(Table::kResourceSpans),
-                      ChildRange(reader, C(Col::kTraceRsEnd), at(Table::kTrace),
-                                 Table::kResourceSpans));
-  VV_ASSIGN_OR_RETURN(at(Table::kScopeSpans),
-                      ChildRange(reader, C(Col::kRsSsEnd), at(Table::kResourceSpans),
-                                 Table::kScopeSpans));
-  VV_ASSIGN_OR_RETURN(at(Table::kSpan), ChildRange(reader, C(Col::kSsSpanEnd),
-                                                   at(Table::kScopeSpans), Table::kSpan));
-  // The shared resource and scope rows the trace references, when they are one run.
-  for (auto [ref, from, to] : {std::tuple{C(Col::kRsResource), Table::kResourceSpans,
-                                          Table::kResource},
-                               std::tuple{C(Col::kSsScope), Table::kScopeSpans, Table::kScope}}) {
-    std::vector<uint64_t> refs;
-    VV_RETURN_IF_ERROR(reader.ReadU64(ref, at(from).first, at(from).count, &refs));
-    std::erase(refs, 0);  // 0: no message; r + 1: row r
-    for (uint64_t& r : refs) {
-      --r;
+  auto col = [](Col c) { return static_cast<uint16_t>(c); };
+  RowRange trace{ordinal, 1};
+  VV_ASSIGN_OR_RETURN(RowRange rs,
+                      ChildRange(reader, col(Col::kTraceRsEnd), trace, Table::kResourceSpans));
+  VV_ASSIGN_OR_RETURN(RowRange ss, ChildRange(reader, col(Col::kRsSsEnd), rs, Table::kScopeSpans));
+  VV_ASSIGN_OR_RETURN(RowRange spans, ChildRange(reader, col(Col::kSsSpanEnd), ss, Table::kSpan));
+  VV_ASSIGN_OR_RETURN(RowRange events,
+                      ChildRange(reader, col(Col::kSpanEventEnd), spans, Table::kEvent));
+  VV_ASSIGN_OR_RETURN(RowRange links,
+                      ChildRange(reader, col(Col::kSpanLinkEnd), spans, Table::kLink));
+  TraceRows rows;
+  auto set = [&rows](Table t, RowRange range) {
+    if (range.count > 0) {
+      rows.tables[static_cast<int>(t)] = {range};
     }
-    if (!refs.empty()) {
-      auto [lo, hi] = std::minmax_element(refs.begin(), refs.end());
-      if (*hi - *lo + 1 == refs.size() || *hi == *lo) {
-        at(to) = {static_cast<uint32_t>(*lo), static_cast<uint32_t>(*hi - *lo + 1)};
-      }
-    }
-  }
-  VV_ASSIGN_OR_RETURN(at(Table::kEvent),
-                      ChildRange(reader, C(Col::kSpanEventEnd), at(Table::kSpan), Table::kEvent));
-  VV_ASSIGN_OR_RETURN(at(Table::kLink),
-                      ChildRange(reader, C(Col::kSpanLinkEnd), at(Table::kSpan), Table::kLink));
+  };
+  set(Table::kTrace, trace);
+  set(Table::kResourceSpans, rs);
+  set(Table::kScopeSpans, ss);
+  set(Table::kSpan, spans);
+  set(Table::kEvent, events);
+  set(Table::kLink, links);
+  // Resources and scopes are rows shared by the traces of the row group, referenced by the
+  // trace's resource_spans and scope_spans rows.
+  VV_ASSIGN_OR_RETURN(rows.tables[static_cast<int>(Table::kResource)],
+                      ReferencedRows(reader, col(Col::kRsResource), rs, Table::kResource));
+  VV_ASSIGN_OR_RETURN(rows.tables[static_cast<int>(Table::kScope)],
+                      ReferencedRows(reader, col(Col::kSsScope), ss, Table::kScope));
   return rows;
 }
 
@@ -518,7 +668,11 @@ Status ReadColumnText(RowGroupReader& reader, uint16_t column, RowRange rows,
       std::vector<std::string> values;
       VV_RETURN_IF_ERROR(reader.ReadStrings(column, rows.first, rows.count, &values));
       for (const std::string& v : values) {
-        out->push_back(info->kind == Kind::kString ? Quote(v) : HexEncode(ByteView(v)));
+        if (info->kind == Kind::kString) {
+          out->push_back(Quote(v));
+        } else {
+          out->push_back(v.empty() ? "(empty)" : HexEncode(ByteView(v)));
+        }
       }
       break;
     }
@@ -556,25 +710,45 @@ Result<TraceDump> DumpTrace(BlockReader& reader, const model::TraceId& id) {
     return Status::NotFound(not_found);
   }
   dump.ordinal = **ordinal;
-  auto rows = TraceRows(r, dump.ordinal);
+  auto rows = FindTraceRows(r, dump.ordinal);
   if (!rows.ok()) {
     return rows.status().WithContext(where);
   }
   dump.rows = *rows;
-  for (uint16_t c = 0; c < kPromotedBase; ++c) {
-    const ColumnInfo* info = GetColumnInfo(c);
-    // Sparse columns (attribute values) are not row-aligned: not dumped by row range.
-    if (info == nullptr || info->layout == Layout::kSparse ||
-        dump.rows[static_cast<int>(info->table)].count == 0) {
-      continue;
+  auto sparse = SparseRows(r, dump.rows);
+  if (!sparse.ok()) {
+    return sparse.status().WithContext(where);
+  }
+  std::vector<uint16_t> columns = SchemaColumns();
+  for (const ScopeAttrs& attrs : r.header().attrs) {
+    for (const PromotedKey& key : attrs.promoted) {
+      columns.push_back(key.column);
     }
+  }
+  for (uint16_t c : columns) {
+    const ColumnInfo* info = GetColumnInfo(c);
     ColumnDump col;
     col.column = c;
+    col.name = r.ColumnName(c);
     col.stored = r.chunk(c) != nullptr;
-    col.rows = dump.rows[static_cast<int>(info->table)];
-    Status s = ReadColumnText(r, c, col.rows, &col.values);
-    if (!s.ok()) {
-      return s.WithContext(fmt::format("{}, column {}", where, info->name));
+    col.sparse = info->layout == Layout::kSparse;
+    if (col.sparse) {
+      auto values = sparse->find(c);
+      if (values == sparse->end()) {
+        continue;
+      }
+      col.rows = values->second;
+    } else {
+      col.rows = dump.rows.tables[static_cast<int>(info->table)];
+    }
+    if (col.rows.empty()) {
+      continue;
+    }
+    for (const RowRange& run : col.rows) {
+      Status s = ReadColumnText(r, c, run, &col.values);
+      if (!s.ok()) {
+        return s.WithContext(fmt::format("{}, column {}", where, col.name));
+      }
     }
     dump.columns.push_back(std::move(col));
   }

@@ -2,9 +2,10 @@
 
 // Introspection of `vvc1` blocks for operators' tools (vivace-cli): where a block's bytes go
 // (per column, per table, per row group), the stored column values of one trace, and a
-// verification pass that names the object and row group at fault. Everything here is built on
-// the public reading API (BlockReader, RowGroupReader, block_format.h, schema.h), so it follows
-// the format wherever those go; nothing here is on a query path.
+// verification pass that names the object and row group at fault. Built on the public reading
+// API (BlockReader, RowGroupReader and its header, block_format.h, schema.h); only the walk
+// from a trace row to its rows in the other tables (FindTraceRows) knows the row-group layout.
+// Nothing here is on a query path.
 //
 //   BlockReader reader(&backend, meta);
 //   VV_ASSIGN_OR_RETURN(ColumnSizes sizes, MeasureColumns(reader));
@@ -16,6 +17,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,18 +38,23 @@ namespace vivace::block {
 // Called after each unit of a long operation (a row group): done of total.
 using InspectProgress = std::function<void(size_t done, size_t total)>;
 
-// "trace", "span", ... and "attr.<scope>.<type>" for attribute tables ("attr.span.string").
+// The column IDs with a fixed meaning (GetColumnInfo is not null below kPromotedBase),
+// ascending. Promoted attribute columns are per row group (RowGroupReader::ColumnName).
+const std::vector<uint16_t>& SchemaColumns();
+// "trace", "resource_spans", "span", ...
 std::string TableLabel(Table t);
 // "u64", "f64", "fixed8", "fixed16", "string", "bytes".
 std::string_view KindName(Kind k);
-// The column whose schema name is `name` ("span.name", "attr.span.int.value").
+// The fixed column named `name` ("span.name", "attr.span.keys").
 std::optional<uint16_t> FindColumn(std::string_view name);
 
 // ---- Sizes -----------------------------------------------------------------------------------
 
-// One column summed over the row groups that store it.
+// One column summed over the row groups that store it. Promoted attribute columns are told
+// apart by name ("attr.span.string[http.route]"): their IDs mean other keys in other row groups.
 struct ColumnStats {
-  uint16_t column = 0;
+  uint16_t column = 0;  // the ID in the first row group holding the column
+  std::string name;
   uint64_t bytes = 0;       // stored: dictionary page + data pages
   uint64_t dict_bytes = 0;  // of which the dictionary pages
   uint64_t values = 0;
@@ -70,12 +77,14 @@ struct RowGroupStats {
 struct TableStats {
   Table table = Table::kTrace;
   uint64_t rows = 0;
-  uint64_t bytes = 0;  // of the columns living in this table
+  uint64_t bytes = 0;  // of the columns whose values belong to this table's rows
   uint32_t columns = 0;
 };
 
 struct ColumnSizes {
-  std::vector<ColumnStats> columns;  // ascending column ID; columns stored somewhere only
+  // Stored columns: by ID, then name, from MeasureColumns; AddRowGroupSizes appends new ones.
+  std::vector<ColumnStats> columns;
+  std::map<std::string, size_t> column_index;  // name -> position in `columns`
   std::vector<RowGroupStats> row_groups;
   std::array<uint64_t, kTables> rows{};  // per table, summed over row groups
   uint64_t column_bytes = 0;             // every chunk
@@ -85,11 +94,11 @@ struct ColumnSizes {
   std::vector<TableStats> Tables() const;
 };
 
-// Adds one row group (its parsed header and index entry) to `sizes`.
-void AddRowGroupSizes(const RowGroupHeader& header, const RowGroupEntry& entry, ColumnSizes* sizes);
+// Adds one row group (an opened reader and its index entry) to `sizes`.
+void AddRowGroupSizes(const RowGroupReader& reader, const RowGroupEntry& entry, ColumnSizes* sizes);
 
-// Reads every row group of the block (one at a time) and sums its chunks. DataLoss naming the
-// row group when one does not parse.
+// Reads every row group of the block (one at a time) and sums its chunks. Errors name the row
+// group.
 Result<ColumnSizes> MeasureColumns(BlockReader& reader, const InspectProgress& progress = nullptr);
 
 // ---- Per-trace column dump ---------------------------------------------------------------------
@@ -101,28 +110,43 @@ struct RowRange {
   friend bool operator==(const RowRange&, const RowRange&) = default;
 };
 
-// The rows one trace occupies in each table of a row group, found by following the CSR "end"
-// columns down from the trace row. DataLoss when the ends are inconsistent.
-Result<std::array<RowRange, kTables>> TraceRows(RowGroupReader& reader, uint32_t ordinal);
+// Ascending, non-overlapping runs of rows (or of value ordinals, for sparse columns).
+using RowRuns = std::vector<RowRange>;
+uint64_t RunLength(const RowRuns& runs);
 
-// Rows of one column as text, by kind: u64 in decimal, f64 as the shortest round-trip decimal,
+// The rows one trace occupies in each table of a row group: one run in the tables a trace owns
+// (trace, resource_spans, scope_spans, span, event, link), the referenced rows in the shared
+// resource and scope tables.
+struct TraceRows {
+  std::array<RowRuns, kTables> tables{};
+};
+
+// DataLoss when the CSR ends or references are inconsistent; OutOfRange past the row group's
+// traces.
+Result<TraceRows> FindTraceRows(RowGroupReader& reader, uint32_t ordinal);
+
+// Values of a column as text, by kind: u64 in decimal, f64 as the shortest round-trip decimal,
 // fixed IDs in hex, strings quoted with C-style escapes for control and invalid UTF-8 bytes,
-// bytes in hex. Appends to `out`.
+// bytes in hex ("(empty)" when empty). `rows` index the column's values (rows of its table for
+// dense columns, value ordinals for sparse ones). Appends to `out`.
 Status ReadColumnText(RowGroupReader& reader, uint16_t column, RowRange rows,
                       std::vector<std::string>* out);
 
 struct ColumnDump {
   uint16_t column = 0;
+  std::string name;     // RowGroupReader::ColumnName: promoted columns carry their key
   bool stored = false;  // false: the row group has no chunk, values are the defaults
-  RowRange rows;
+  bool sparse = false;  // `rows` are value ordinals, not rows of the column's table
+  RowRuns rows;
   std::vector<std::string> values;
 };
 
 struct TraceDump {
   uint32_t row_group = 0;
   uint32_t ordinal = 0;  // trace row within the row group
-  std::array<RowRange, kTables> rows{};
-  // Every column of a table the trace has rows in, ascending column ID.
+  TraceRows rows;
+  // Every column holding values for the trace's rows, ascending column ID; dense columns of
+  // the trace's tables also when the row group does not store them (stored = false).
   std::vector<ColumnDump> columns;
 };
 

@@ -1,6 +1,7 @@
 #include "block/inspect.h"
 
 #include <algorithm>
+#include <set>
 
 #include <gtest/gtest.h>
 
@@ -14,6 +15,12 @@ namespace vivace::block {
 namespace {
 
 using testing::ExportRequest;
+
+// Whether FindTraceRows walks the layout schema.h declares (see WalkTraceRows).
+template <typename T>
+constexpr bool kLayoutWalked = requires {
+  T::kAttrFirst;
+};
 
 struct Fixture {
   backend::InMemoryBackend mem;
@@ -61,13 +68,22 @@ void Corrupt(Fixture* f, std::string_view object, size_t offset_from_end) {
 }
 
 TEST(InspectTest, NamesTablesKindsAndColumns) {
-  EXPECT_EQ(TableLabel(Table::kSpan), "span");
+  EXPECT_EQ(TableLabel(Table::kTrace), "trace");
   EXPECT_EQ(TableLabel(Table::kResourceSpans), "resource_spans");
+  std::set<std::string> labels;
+  for (int t = 0; t < kTables; ++t) {
+    labels.insert(TableLabel(static_cast<Table>(t)));
+  }
+  EXPECT_EQ(labels.size(), static_cast<size_t>(kTables));  // one name per table
   EXPECT_EQ(KindName(Kind::kFixed16), "fixed16");
   EXPECT_EQ(FindColumn("span.name"), static_cast<uint16_t>(Col::kSpanName));
   EXPECT_EQ(FindColumn("attr.span.generic.int"),
             GenericValueColumn(AttrScope::kSpan, AttrType::kInt));
   EXPECT_FALSE(FindColumn("span.nope").has_value());
+  ASSERT_FALSE(SchemaColumns().empty());
+  for (uint16_t c : SchemaColumns()) {
+    EXPECT_EQ(FindColumn(GetColumnInfo(c)->name), c);
+  }
 }
 
 TEST(InspectTest, MeasureColumnsAccountsForEveryRowGroupByte) {
@@ -112,8 +128,9 @@ TEST(InspectTest, MeasureColumnsAccountsForEveryRowGroupByte) {
   for (size_t i = 0; i < sizes->columns.size(); ++i) {
     const ColumnStats& c = sizes->columns[i];
     if (i > 0) {
-      EXPECT_LT(sizes->columns[i - 1].column, c.column);
+      EXPECT_LE(sizes->columns[i - 1].column, c.column);
     }
+    EXPECT_EQ(sizes->column_index.at(c.name), i);
     EXPECT_GE(c.bytes, c.dict_bytes);
     EXPECT_GT(c.pages, 0u);
     column_sum += c.bytes;
@@ -154,27 +171,30 @@ TEST(InspectTest, DumpTraceReadsTheTracesRowsOfEveryColumn) {
     const auto& spans = req.resource_spans(0).scope_spans(0).spans();
     auto dump = DumpTrace(reader, id);
     ASSERT_TRUE(dump.ok()) << dump.status().ToString();
-    EXPECT_EQ(dump->rows[static_cast<int>(Table::kTrace)].count, 1u);
-    EXPECT_EQ(dump->rows[static_cast<int>(Table::kResourceSpans)].count, 1u);
-    EXPECT_EQ(dump->rows[static_cast<int>(Table::kSpan)].count,
-              static_cast<uint32_t>(spans.size()));
-    EXPECT_EQ(dump->rows[static_cast<int>(Table::kEvent)].count,
-              static_cast<uint32_t>(spans.size()));  // one event per span
+    auto rows = [&](Table t) { return RunLength(dump->rows.tables[static_cast<int>(t)]); };
+    EXPECT_EQ(rows(Table::kTrace), 1u);
+    EXPECT_EQ(rows(Table::kResourceSpans), 1u);
+    EXPECT_EQ(rows(Table::kResource), 1u);
+    EXPECT_EQ(rows(Table::kScopeSpans), 1u);
+    EXPECT_EQ(rows(Table::kScope), 1u);
+    EXPECT_EQ(rows(Table::kSpan), static_cast<uint64_t>(spans.size()));
+    EXPECT_EQ(rows(Table::kEvent), static_cast<uint64_t>(spans.size()));  // one per span
+    EXPECT_EQ(rows(Table::kLink), spans.size() > 1 ? 1u : 0u);            // on span 1
 
-    auto column = [&](Col c) -> const ColumnDump* {
+    auto column = [&](std::string_view name) -> const ColumnDump* {
       for (const ColumnDump& d : dump->columns) {
-        if (d.column == static_cast<uint16_t>(c)) {
+        if (d.name == name) {
           return &d;
         }
       }
       return nullptr;
     };
-    const ColumnDump* trace_id = column(Col::kTraceId);
+    const ColumnDump* trace_id = column("trace.id");
     ASSERT_NE(trace_id, nullptr);
     EXPECT_TRUE(trace_id->stored);
     EXPECT_EQ(trace_id->values, std::vector<std::string>{id.Hex()});
-    const ColumnDump* span_ids = column(Col::kSpanId);
-    const ColumnDump* names = column(Col::kSpanName);
+    const ColumnDump* span_ids = column("span.id");
+    const ColumnDump* names = column("span.name");
     ASSERT_NE(span_ids, nullptr);
     ASSERT_NE(names, nullptr);
     ASSERT_EQ(span_ids->values.size(), static_cast<size_t>(spans.size()));
@@ -186,15 +206,30 @@ TEST(InspectTest, DumpTraceReadsTheTracesRowsOfEveryColumn) {
         EXPECT_EQ(names->values[s], "\"" + spans[s].name() + "\"");
       }
     }
-    const ColumnDump* service = column(Col::kResService);
+    const ColumnDump* service = column("resource.service_name");
     ASSERT_NE(service, nullptr);
     EXPECT_EQ(service->values, std::vector<std::string>{"\"shop-backend\""});
-    // Every span has a key set (its attributes live in sparse columns, not dumped by row).
-    uint16_t keysets = AttrColumn(AttrScope::kSpan, AttrCol::kKeys);
-    auto it = std::find_if(dump->columns.begin(), dump->columns.end(),
-                           [&](const ColumnDump& d) { return d.column == keysets; });
-    ASSERT_NE(it, dump->columns.end());
-    EXPECT_EQ(it->values.size(), static_cast<size_t>(spans.size()));
+    const ColumnDump* keysets = column("attr.span.keys");
+    ASSERT_NE(keysets, nullptr);
+    EXPECT_EQ(keysets->values.size(), static_cast<size_t>(spans.size()));
+    // Sparse columns: one http.status_code per span, promoted or generic; one link trace ID.
+    const ColumnDump* promoted = column("attr.span.int[http.status_code]");
+    const ColumnDump* generic_keys = column("attr.span.generic.key");
+    size_t status_codes = promoted != nullptr ? promoted->values.size() : 0;
+    if (generic_keys != nullptr) {
+      EXPECT_TRUE(generic_keys->sparse);
+      status_codes += static_cast<size_t>(std::count(
+          generic_keys->values.begin(), generic_keys->values.end(), "\"http.status_code\""));
+    }
+    EXPECT_EQ(status_codes, static_cast<size_t>(spans.size()));
+    if (spans.size() > 1) {
+      const ColumnDump* link_trace = column("link.trace_id");
+      ASSERT_NE(link_trace, nullptr);
+      EXPECT_TRUE(link_trace->sparse);
+      EXPECT_EQ(link_trace->values,
+                std::vector<std::string>{HexEncode(ByteView(spans[1].links(0).trace_id()))});
+    }
+    EXPECT_EQ(column("span.parent_external"), nullptr);  // every parent is in the trace
   }
   auto absent = DumpTrace(reader, model::TraceId::FromBytes(testing::TestTraceId(99999)));
   EXPECT_EQ(absent.status().code(), Code::kNotFound);
