@@ -88,8 +88,8 @@ const std::vector<CommandSpec>& Commands() {
        .run = ListIndex},
       {.path = {"list", "column"},
        .summary = "List the values of one column of a block, row group by row group",
-       .details = "Column names are those `list block` prints (span.name, "
-                  "attr.span.string.key, ...).",
+       .details = "Column names are those `list block` and `dump trace` print (span.name, "
+                  "attr.span.keys, attr.span.string[http.route], ...).",
        .args = {kTenantArg, kBlockArg, {"column", "column name, e.g. span.name"}},
        .flags = {{.name = "limit",
                   .value_name = "<n>",
@@ -129,13 +129,16 @@ const std::vector<CommandSpec>& Commands() {
        .run = VerifyTenant},
       {.path = {"dump", "trace"},
        .summary = "Dump the stored column values of one trace in a block",
-       .details = "For each table the trace has rows in (trace, resource, scope, span, event, "
-                  "link, attr.<scope>.<type>), prints each column's name, kind and the values "
-                  "of those rows, as stored (CSR ends, relative times, zigzag integers).",
+       .details = "For each table the trace has rows in (trace, resource_spans, resource, "
+                  "scope_spans, scope, span, event, link), prints each column's name, kind and "
+                  "values for those rows, as stored: CSR ends, row references, relative times, "
+                  "key-set codes. Sparse columns (attribute values, external parents, link IDs) "
+                  "show the trace's values and their ordinals in the column. Promoted attribute "
+                  "columns are named attr.<scope>.<type>[<key>].",
        .args = {kTenantArg, kBlockArg, kTraceArg},
        .flags = {{.name = "column",
                   .value_name = "<name>",
-                  .help = "only columns with this name or name prefix (repeatable)",
+                  .help = "only columns whose name starts with this (repeatable)",
                   .repeated = true},
                  {.name = "all-columns",
                   .help = "also columns the row group does not store (they read as defaults)"}},
