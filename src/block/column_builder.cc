@@ -94,16 +94,31 @@ std::vector<PageSpan> DensePages(size_t n, uint32_t page_rows) {
   return pages;
 }
 
-std::vector<PageSpan> SparsePages(std::span<const uint32_t> per_page, uint32_t page_rows) {
+std::vector<PageSpan> SparsePages(std::span<const uint32_t> per_granule, uint32_t granule,
+                                  uint32_t page_rows) {
+  const size_t per_page = page_rows / granule;
   std::vector<PageSpan> pages;
   uint32_t begin = 0;
-  for (size_t p = 0; p < per_page.size(); ++p) {
-    if (per_page[p] != 0) {
-      pages.push_back({static_cast<uint32_t>(p * page_rows), begin, per_page[p]});
-      begin += per_page[p];
+  for (size_t g = 0; g < per_granule.size(); g += per_page) {
+    uint32_t count = 0;
+    for (size_t i = g; i < g + per_page && i < per_granule.size(); ++i) {
+      count += per_granule[i];
+    }
+    if (count != 0) {
+      pages.push_back({static_cast<uint32_t>(g * granule), begin, count});
+      begin += count;
     }
   }
   return pages;
+}
+
+uint32_t ChoosePageRows(double bytes_per_row, uint32_t max_rows, uint32_t granule,
+                        size_t target_bytes) {
+  uint32_t rows = granule;
+  while (rows * 2 <= max_rows && bytes_per_row * rows * 2 <= static_cast<double>(target_bytes)) {
+    rows *= 2;
+  }
+  return rows;
 }
 
 ChunkDesc EncodeU64Chunk(uint16_t column, std::span<const uint64_t> values,

@@ -49,7 +49,8 @@ class StringBuffer {
 
   const std::vector<uint32_t>& ends() const { return ends_; }
 
-  size_t byte_size() const { return dict_ ? distinct_bytes_ + ids_.size() : data_.size(); }
+  // About how many bytes its pages will hold before compression.
+  size_t page_bytes() const { return dict_ ? 2 * ids_.size() : data_.size() + 2 * ends_.size(); }
 
  private:
   void ToPlain();
@@ -73,8 +74,14 @@ struct PageSpan {
 
 // Pages of a dense column of `n` rows, `page_rows` each.
 std::vector<PageSpan> DensePages(size_t n, uint32_t page_rows);
-// Pages of a sparse column from its value count per owner page (empty pages are skipped).
-std::vector<PageSpan> SparsePages(std::span<const uint32_t> per_page, uint32_t page_rows);
+// Pages of a sparse column of `page_rows` owner rows each, from its value count per `granule`
+// owner rows (REQUIRES: page_rows a multiple of granule). Pages without values are skipped.
+std::vector<PageSpan> SparsePages(std::span<const uint32_t> per_granule, uint32_t granule,
+                                  uint32_t page_rows);
+// Rows per page for a column of `bytes_per_row` raw bytes per row of its table: the largest
+// granule * 2^k <= max_rows whose page stays within `target_bytes` (at least one granule).
+uint32_t ChoosePageRows(double bytes_per_row, uint32_t max_rows, uint32_t granule,
+                        size_t target_bytes);
 
 // Encoders: append the chunk's bytes to `out` and return its descriptor (`offset`: where the
 // chunk starts in `out`; page offsets relative to the start of the chunk).

@@ -149,7 +149,7 @@ const ColumnInfo* HeaderColumn(const RowGroupHeader& h, uint16_t id) {
 Status CheckPages(const RowGroupHeader& h, const ColumnInfo& info, ChunkDesc* c) {
   const auto t = static_cast<size_t>(info.table);
   const uint32_t rows = h.rows[t];
-  const uint32_t page_rows = h.page_rows[t];
+  const uint32_t page_rows = c->page_rows;
   uint64_t values = 0;
   c->value_starts.clear();
   c->value_starts.reserve(c->pages.size() + 1);
@@ -189,9 +189,6 @@ std::string EncodeRowGroupHeader(const RowGroupHeader& h) {
   for (uint32_t r : h.rows) {
     AppendVarint(out, r);
   }
-  for (uint32_t p : h.page_rows) {
-    AppendVarint(out, p);
-  }
   for (const ScopeAttrs& a : h.attrs) {
     AppendVarint(out, a.promoted.size());
     for (const PromotedKey& p : a.promoted) {
@@ -213,6 +210,7 @@ std::string EncodeRowGroupHeader(const RowGroupHeader& h) {
     AppendVarint(out, c.column);
     out.push_back(static_cast<char>(c.kind));
     out.push_back(static_cast<char>(c.flags));
+    AppendVarint(out, c.page_rows);
     AppendVarint(out, c.n_values);
     AppendVarint(out, c.length);
     AppendVarint(out, c.min);
@@ -238,11 +236,6 @@ Result<RowGroupHeader> DecodeRowGroupHeader(ByteView raw, uint64_t data_size) {
       return Corrupt("row counts");
     }
   }
-  for (uint32_t& p : h.page_rows) {
-    if (!r.Varint32(&p, kMaxPageValues) || p == 0) {
-      return Corrupt("page rows");
-    }
-  }
   h.n_traces = h.rows[static_cast<int>(Table::kTrace)];
   for (int s = 0; s < kAttrScopes; ++s) {
     VV_RETURN_IF_ERROR(DecodeScopeAttrs(r, static_cast<AttrScope>(s), &h.attrs[s]));
@@ -259,6 +252,7 @@ Result<RowGroupHeader> DecodeRowGroupHeader(ByteView raw, uint64_t data_size) {
     uint8_t kind = 0;
     uint32_t n_pages = 0;
     if (!r.Varint32(&column, kColumnIdLimit - 1) || !r.Byte(&kind) || !r.Byte(&c.flags)
+        || !r.Varint32(&c.page_rows, kMaxPageValues) || c.page_rows == 0
         || !r.Varint32(&c.n_values, kMaxRows) || !r.Varint32(&c.length, UINT32_MAX)
         || !r.Varint(&c.min) || !r.Varint(&c.max)) {
       return Corrupt("chunk descriptor");
@@ -276,7 +270,9 @@ Result<RowGroupHeader> DecodeRowGroupHeader(ByteView raw, uint64_t data_size) {
       uint32_t filter_len = 0;
       if (c.kind != Kind::kString || !r.Varint32(&c.dict_count, kMaxRows)
           || !r.Varint32(&c.dict_length, c.length) || !r.U32(&c.dict_crc)
-          || !r.Varint32(&filter_len, r.remaining()) || !r.Bytes(filter_len, &c.value_filter)) {
+          || !r.Varint32(&filter_len, r.remaining()) || !r.Bytes(filter_len, &c.value_filter)
+          || (c.dict_count == 0) != (filter_len == 0)
+          || (filter_len != 0 && (filter_len < 8 || (filter_len & (filter_len - 1)) != 0))) {
         return Corrupt("dictionary descriptor");
       }
     }

@@ -6,12 +6,13 @@
 //   prefix   := "VVRG" | u8 version (2) | u8 header codec (0 none, 1 zstd) | u16 reserved (0)
 //               | u32 stored header length | u32 raw header length
 //               | u32 crc32c(prefix[0..16) ‖ stored header)
-//   header   := varint rows[8] | varint page_rows[8] | scope_attrs[5] | varint n_chunks |
+//   header   := varint rows[8] | scope_attrs[5] | varint n_chunks |
 //   chunk_desc* chunk    := [dictionary page] data page*        (contiguous, in chunk_desc order)
 //
-// Every table's pages start at multiples of its page_rows, for all of its columns, including
-// the sparse columns aligned to it (attribute values, span.parent_external, link IDs), so a
-// reader can find the pages of any row range directly.
+// A chunk's pages start at multiples of its page_rows (rows of the column's table), also for
+// the sparse columns (attribute values, span.parent_external, link IDs: a page holds the values
+// of those rows), so a reader can find the pages of any row range directly. Variable-length
+// columns get fewer rows per page so that a page stays small to decompress.
 
 #include <cstdint>
 #include <string>
@@ -41,6 +42,7 @@ struct ChunkDesc {
   uint16_t column = 0;
   Kind kind = Kind::kU64;
   uint8_t flags = 0;
+  uint32_t page_rows = 0;  // rows of the column's table per page
   uint32_t n_values = 0;
   uint32_t offset = 0;  // in the chunk area (implied on disk: chunks are contiguous)
   uint32_t length = 0;
@@ -69,7 +71,6 @@ struct ScopeAttrs {
 struct RowGroupHeader {
   uint32_t n_traces = 0;  // == rows[kTrace]
   uint32_t rows[kTables] = {};
-  uint32_t page_rows[kTables] = {};
   ScopeAttrs attrs[kAttrScopes];
   std::vector<ChunkDesc> chunks;  // ascending column ID
 };
@@ -77,8 +78,9 @@ struct RowGroupHeader {
 // The raw (uncompressed) header.
 std::string EncodeRowGroupHeader(const RowGroupHeader& header);
 // Parses and validates a raw header for a chunk area of `data_size` bytes: sizes, column IDs
-// and kinds, page coverage (dense columns have exactly one value per row, pages at multiples of
-// page_rows), chunk extents that tile the chunk area. DataLoss when anything is off.
+// and kinds, page coverage (dense columns have exactly one value per row; pages start at
+// multiples of the chunk's page_rows), chunk extents that tile the chunk area. DataLoss when
+// anything is off.
 Result<RowGroupHeader> DecodeRowGroupHeader(ByteView raw, uint64_t data_size);
 
 // Wraps an encoded header and the chunk area into a row group (prefix, optional zstd, CRC).

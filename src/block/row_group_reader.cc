@@ -104,13 +104,13 @@ Status RowGroupReader::GetPage(size_t ci, size_t page, const Page** out) {
   const bool dict = (c.flags & kChunkDict) != 0;
   switch (c.kind) {
     case Kind::kU64: {
-      VV_ASSIGN_OR_RETURN(p->u64, DecodeU64(e.encoding, raw, e.n_values));
+      VV_ASSIGN_OR_RETURN(p->numbers, U64PageView::Open(e.encoding, raw, e.n_values));
       break;
     }
-    case Kind::kF64:
-      p->u64.resize(e.n_values);
-      VV_RETURN_IF_ERROR(DecodeF64Into(e.encoding, raw, p->u64));
+    case Kind::kF64: {
+      VV_ASSIGN_OR_RETURN(p->numbers, U64PageView::OpenF64(e.encoding, raw, e.n_values));
       break;
+    }
     case Kind::kFixed8:
     case Kind::kFixed16: {
       if (e.encoding != Encoding::kPlain) {
@@ -126,19 +126,7 @@ Status RowGroupReader::GetPage(size_t ci, size_t page, const Page** out) {
     case Kind::kString:
     case Kind::kBytes:
       if (dict) {
-        if (e.encoding == Encoding::kDict) {
-          VV_ASSIGN_OR_RETURN(std::vector<uint32_t> codes,
-                              DecodeDictCodes(raw, e.n_values, c.dict_count));
-          p->u64.assign(codes.begin(), codes.end());
-        } else {
-          VV_ASSIGN_OR_RETURN(p->u64, DecodeU64(e.encoding, raw, e.n_values));
-          for (uint64_t code : p->u64) {
-            if (code >= c.dict_count) {
-              return Corrupt(
-                  fmt::format("dictionary code outside the dictionary (column {})", c.column));
-            }
-          }
-        }
+        VV_ASSIGN_OR_RETURN(p->numbers, U64PageView::Open(e.encoding, raw, e.n_values));
         p->dict = true;
       } else if (e.encoding == Encoding::kBytes) {
         VV_ASSIGN_OR_RETURN(p->bytes, DecodeBytes(raw, e.n_values));
@@ -197,13 +185,15 @@ Status RowGroupReader::ReadU64(uint16_t column, uint32_t first, uint32_t count,
   if (info != nullptr && info->kind != Kind::kU64 && info->kind != Kind::kF64) {
     return Status::InvalidArgument(fmt::format("column {} is not numeric", ColumnName(column)));
   }
-  return ForValues(column, first, count, [&](const Page* p, uint32_t at, uint32_t n) {
-    if (p == nullptr) {
-      out->insert(out->end(), n, 0);
-    } else {
-      out->insert(out->end(), p->u64.begin() + at, p->u64.begin() + at + n);
+  Status status;
+  VV_RETURN_IF_ERROR(ForValues(column, first, count, [&](const Page* p, uint32_t at, uint32_t n) {
+    const size_t old = out->size();
+    out->resize(old + n, 0);
+    if (p != nullptr && status.ok()) {
+      status = p->numbers.Get(at, std::span<uint64_t>(out->data() + old, n));
     }
-  });
+  }));
+  return status;
 }
 
 Status RowGroupReader::ReadFixed(uint16_t column, uint32_t first, uint32_t count,
@@ -233,17 +223,33 @@ Status RowGroupReader::ReadStringViews(uint16_t column, uint32_t first, uint32_t
   if (c != nullptr && (c->flags & kChunkDict) && count > 0) {
     VV_RETURN_IF_ERROR(GetDictionary(static_cast<size_t>(chunk_index_[column]), &dict));
   }
-  return ForValues(column, first, count, [&](const Page* p, uint32_t at, uint32_t n) {
-    for (uint32_t i = 0; i < n; ++i) {
-      if (p == nullptr) {
-        out->emplace_back();
-      } else if (p->dict) {
-        out->push_back(dict->value(static_cast<uint32_t>(p->u64[at + i])));
-      } else {
+  Status status;
+  std::vector<uint64_t> codes;
+  VV_RETURN_IF_ERROR(ForValues(column, first, count, [&](const Page* p, uint32_t at, uint32_t n) {
+    if (p == nullptr) {
+      out->insert(out->end(), n, std::string_view());
+      return;
+    }
+    if (!p->dict) {
+      for (uint32_t i = 0; i < n; ++i) {
         out->push_back(p->bytes[at + i]);
       }
+      return;
     }
-  });
+    codes.resize(n);
+    if (status.ok()) {
+      status = p->numbers.Get(at, codes);
+    }
+    for (uint32_t i = 0; i < n && status.ok(); ++i) {
+      if (codes[i] >= dict->size()) {
+        status = Corrupt(
+            fmt::format("dictionary code outside the dictionary (column {})", ColumnName(column)));
+        break;
+      }
+      out->push_back(dict->value(static_cast<uint32_t>(codes[i])));
+    }
+  }));
+  return status;
 }
 
 Status RowGroupReader::ReadStrings(uint16_t column, uint32_t first, uint32_t count,
@@ -256,15 +262,19 @@ Status RowGroupReader::ReadStrings(uint16_t column, uint32_t first, uint32_t cou
   return Status::Ok();
 }
 
-Result<uint32_t> RowGroupReader::SparseOrdinal(uint16_t column, Table owner, uint32_t row,
+uint32_t RowGroupReader::PageStart(uint16_t column, uint32_t row) const {
+  const ChunkDesc* c = chunk(column);
+  return c == nullptr ? row : row - row % c->page_rows;
+}
+
+Result<uint32_t> RowGroupReader::SparseOrdinal(uint16_t column, uint32_t row,
                                                uint64_t before_in_page) {
   const ChunkDesc* c = chunk(column);
   if (c == nullptr) {
     return 0u;
   }
-  const uint32_t page_rows = header_.page_rows[static_cast<int>(owner)];
-  const uint32_t page_start = row - row % page_rows;
-  // Values of the pages before the owner page holding `row`, plus those of its earlier rows.
+  const uint32_t page_start = row - row % c->page_rows;
+  // Values of the pages before the one covering `row`, plus those of its earlier rows.
   auto it = std::lower_bound(c->pages.begin(), c->pages.end(), page_start,
                              [](const PageIndexEntry& e, uint32_t r) { return e.first_row < r; });
   const uint64_t ordinal =
@@ -276,10 +286,9 @@ Result<uint32_t> RowGroupReader::SparseOrdinal(uint16_t column, Table owner, uin
   return static_cast<uint32_t>(ordinal);
 }
 
-Result<uint64_t> RowGroupReader::CountBeforeInPage(uint16_t selector, Table owner, uint32_t row,
+Result<uint64_t> RowGroupReader::CountBeforeInPage(uint16_t selector, uint16_t column, uint32_t row,
                                                    uint64_t value) {
-  const uint32_t page_rows = header_.page_rows[static_cast<int>(owner)];
-  const uint32_t page_start = row - row % page_rows;
+  const uint32_t page_start = PageStart(column, row);
   std::vector<uint64_t> before;
   VV_RETURN_IF_ERROR(ReadU64(selector, page_start, row - page_start, &before));
   return static_cast<uint64_t>(std::count(before.begin(), before.end(), value));
@@ -289,8 +298,6 @@ Status RowGroupReader::ReadAttributes(AttrScope s, uint32_t first, uint32_t coun
                                       std::vector<std::vector<Attribute>>* out) {
   out->assign(count, {});
   const ScopeAttrs& sa = header_.attrs[static_cast<int>(s)];
-  const Table owner = OwnerTable(s);
-  const uint32_t page_rows = header_.page_rows[static_cast<int>(owner)];
   const uint16_t keys_col = AttrColumn(s, AttrCol::kKeys);
   if (count == 0) {
     return Status::Ok();
@@ -298,37 +305,12 @@ Status RowGroupReader::ReadAttributes(AttrScope s, uint32_t first, uint32_t coun
   if (chunk(keys_col) == nullptr) {
     return Corrupt(fmt::format("no key sets for {} attributes", AttrScopeName(s)));
   }
-  // Key sets of the owner page's rows before `first` (to count the values before it) and of
-  // the requested rows.
-  const uint32_t page_start = first - first % page_rows;
-  std::vector<uint64_t> keysets;
-  VV_RETURN_IF_ERROR(ReadU64(keys_col, page_start, first - page_start + count, &keysets));
-  for (uint64_t k : keysets) {
-    if (k >= sa.keysets.size()) {
-      return Corrupt(fmt::format("key set code {} outside the header's", k));
-    }
-  }
+  // Slots: promoted 0..n-1, then the generic types, then the generic key column.
   const size_t n_promoted = sa.promoted.size();
-  // Per slot: values before `first` within the page, and values of the requested rows.
-  // Slots: promoted 0..n-1, then generic types, then the generic key column.
   const size_t n_slots = n_promoted + kAttrTypes + 1;
-  std::vector<uint32_t> before(n_slots, 0);
-  std::vector<uint32_t> wanted(n_slots, 0);
   auto slot_index = [&](uint32_t slot) -> size_t {
     return slot < n_promoted ? slot : n_promoted + (slot - kGenericSlot);
   };
-  for (size_t i = 0; i < keysets.size(); ++i) {
-    std::vector<uint32_t>& tally = i < first - page_start ? before : wanted;
-    for (uint32_t slot : sa.keysets[keysets[i]]) {
-      if (slot == kServiceNameSlot) {
-        continue;
-      }
-      tally[slot_index(slot)]++;
-      if (slot >= kGenericSlot) {
-        tally[n_slots - 1]++;
-      }
-    }
-  }
   auto column_of = [&](size_t si) -> uint16_t {
     if (si < n_promoted) {
       return sa.promoted[si].column;
@@ -338,6 +320,86 @@ Status RowGroupReader::ReadAttributes(AttrScope s, uint32_t first, uint32_t coun
     }
     return GenericValueColumn(s, static_cast<AttrType>(si - n_promoted));
   };
+  auto tally = [&](std::span<const uint64_t> keysets, uint32_t row0, std::vector<uint32_t>* n,
+                   const std::vector<uint32_t>* from) -> Status {
+    for (size_t i = 0; i < keysets.size(); ++i) {
+      if (keysets[i] >= sa.keysets.size()) {
+        return Corrupt(fmt::format("key set code {} outside the header's", keysets[i]));
+      }
+      const uint32_t row = row0 + static_cast<uint32_t>(i);
+      for (uint32_t slot : sa.keysets[keysets[i]]) {
+        if (slot == kServiceNameSlot) {
+          continue;
+        }
+        const size_t si = slot_index(slot);
+        if (from == nullptr || row >= (*from)[si]) {
+          (*n)[si]++;
+        }
+        if (slot >= kGenericSlot && (from == nullptr || row >= (*from)[n_slots - 1])) {
+          (*n)[n_slots - 1]++;
+        }
+      }
+    }
+    return Status::Ok();
+  };
+  // Key sets of the requested rows: how many values each column gives them.
+  std::vector<uint64_t> keysets;
+  VV_RETURN_IF_ERROR(ReadU64(keys_col, first, count, &keysets));
+  std::vector<uint32_t> wanted(n_slots, 0);
+  VV_RETURN_IF_ERROR(tally(keysets, first, &wanted, nullptr));
+  // Where each needed column's page starts, and the values of its rows before `first`.
+  std::vector<uint32_t> page_start(n_slots, first);
+  uint32_t earliest = first;
+  for (size_t si = 0; si < n_slots; ++si) {
+    if (wanted[si] != 0) {
+      page_start[si] = PageStart(column_of(si), first);
+      earliest = std::min(earliest, page_start[si]);
+    }
+  }
+  // Counted per key set code over each stretch between page starts (few distinct codes and
+  // boundaries), then spread to the slots whose page starts at or before the stretch.
+  std::vector<uint32_t> before(n_slots, 0);
+  if (earliest < first) {
+    std::vector<uint64_t> earlier;
+    VV_RETURN_IF_ERROR(ReadU64(keys_col, earliest, first - earliest, &earlier));
+    std::vector<uint32_t> bounds;
+    for (size_t si = 0; si < n_slots; ++si) {
+      if (wanted[si] != 0 && page_start[si] < first) {
+        bounds.push_back(page_start[si]);
+      }
+    }
+    std::sort(bounds.begin(), bounds.end());
+    bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
+    bounds.push_back(first);
+    std::vector<uint32_t> histogram(sa.keysets.size(), 0);
+    for (size_t b = 0; b + 1 < bounds.size(); ++b) {
+      std::fill(histogram.begin(), histogram.end(), 0);
+      for (uint32_t row = bounds[b]; row < bounds[b + 1]; ++row) {
+        const uint64_t k = earlier[row - earliest];
+        if (k >= sa.keysets.size()) {
+          return Corrupt(fmt::format("key set code {} outside the header's", k));
+        }
+        histogram[k]++;
+      }
+      for (size_t k = 0; k < histogram.size(); ++k) {
+        if (histogram[k] == 0) {
+          continue;
+        }
+        for (uint32_t slot : sa.keysets[k]) {
+          if (slot == kServiceNameSlot) {
+            continue;
+          }
+          const size_t si = slot_index(slot);
+          if (page_start[si] <= bounds[b]) {
+            before[si] += histogram[k];
+          }
+          if (slot >= kGenericSlot && page_start[n_slots - 1] <= bounds[b]) {
+            before[n_slots - 1] += histogram[k];
+          }
+        }
+      }
+    }
+  }
 
   // Values per slot.
   struct SlotValues {
@@ -352,7 +414,7 @@ Status RowGroupReader::ReadAttributes(AttrScope s, uint32_t first, uint32_t coun
       continue;
     }
     const uint16_t col = column_of(si);
-    VV_ASSIGN_OR_RETURN(uint32_t start, SparseOrdinal(col, owner, first, before[si]));
+    VV_ASSIGN_OR_RETURN(uint32_t start, SparseOrdinal(col, first, before[si]));
     const ChunkDesc* c = chunk(col);
     if (c == nullptr || uint64_t{start} + wanted[si] > c->n_values) {
       return Corrupt(fmt::format("attribute column {} has fewer values than its key sets name",
@@ -364,10 +426,9 @@ Status RowGroupReader::ReadAttributes(AttrScope s, uint32_t first, uint32_t coun
       VV_RETURN_IF_ERROR(ReadU64(col, start, wanted[si], &values[si].nums));
     }
   }
-  std::string_view service;
   std::vector<std::string_view> services;
   for (uint32_t i = 0; i < count; ++i) {
-    const std::vector<uint32_t>& ks = sa.keysets[keysets[first - page_start + i]];
+    const std::vector<uint32_t>& ks = sa.keysets[keysets[i]];
     std::vector<Attribute>& attrs = (*out)[i];
     attrs.reserve(ks.size());
     for (uint32_t slot : ks) {
@@ -475,6 +536,18 @@ Status RowGroupReader::VerifyAllPages() {
     for (size_t p = 0; p < c.pages.size(); ++p) {
       const Page* page = nullptr;
       VV_RETURN_IF_ERROR(GetPage(ci, p, &page));
+      // Opening checked the structure; decoding every value checks the rest (table codes,
+      // dictionary codes).
+      if (c.kind == Kind::kU64 || c.kind == Kind::kF64 || page->dict) {
+        std::vector<uint64_t> values(c.pages[p].n_values);
+        VV_RETURN_IF_ERROR(page->numbers.Get(0, values));
+        for (uint64_t v : values) {
+          if (page->dict && v >= c.dict_count) {
+            return Corrupt(
+                fmt::format("dictionary code outside the dictionary (column {})", c.column));
+          }
+        }
+      }
     }
     cache_->pages[ci].clear();  // verification does not need to keep them
   }

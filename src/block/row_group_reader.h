@@ -16,6 +16,7 @@
 #include "block/bytes_codec.h"
 #include "block/compression.h"
 #include "block/dictionary.h"
+#include "block/page_view.h"
 #include "block/row_group_format.h"
 #include "common/bytes.h"
 #include "common/status.h"
@@ -89,7 +90,7 @@ class RowGroupReader {
  private:
   struct Page {
     std::unique_ptr<PageBuffer> buffer;  // keeps decompressed bytes alive for views
-    std::vector<uint64_t> u64;           // kU64/kF64 values, or dictionary codes
+    U64PageView numbers;                 // kU64/kF64 values, or dictionary codes
     ByteView fixed;                      // kFixed8/16: the values, back to back
     BytesPage bytes;                     // BYTES-encoded strings
     bool dict = false;
@@ -110,12 +111,15 @@ class RowGroupReader {
   // Calls fn(page, first value index in page, count) for the pages covering the values.
   template <typename Fn>
   Status ForValues(uint16_t column, uint32_t first, uint32_t count, Fn&& fn);
+  // The first row of the page of sparse column `column` that covers owner row `row`.
+  uint32_t PageStart(uint16_t column, uint32_t row) const;
   // The ordinal, in sparse column `column`, of the first value of owner row `row`, given how
-  // many values the rows of its owner page before `row` have.
-  Result<uint32_t> SparseOrdinal(uint16_t column, Table owner, uint32_t row,
-                                 uint64_t before_in_page);
-  // How many rows of `owner`'s page holding `row`, before `row`, have `value` in `selector`.
-  Result<uint64_t> CountBeforeInPage(uint16_t selector, Table owner, uint32_t row, uint64_t value);
+  // many values the rows of its page before `row` have.
+  Result<uint32_t> SparseOrdinal(uint16_t column, uint32_t row, uint64_t before_in_page);
+  // How many rows of the page of `column` that covers `row`, before `row`, have `value` in the
+  // dense column `selector` (which says which rows have a value in `column`).
+  Result<uint64_t> CountBeforeInPage(uint16_t selector, uint16_t column, uint32_t row,
+                                     uint64_t value);
   Result<std::string_view> ResourceBytes(uint32_t row);
   Result<std::string_view> ScopeBytes(uint32_t row);
 

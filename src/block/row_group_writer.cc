@@ -36,9 +36,9 @@ struct AttrKey {
   std::string_view key;  // in the scope's arena
   AttrType type = AttrType::kString;
   uint32_t count = 0;
-  std::vector<uint32_t> per_page;  // values per owner page
-  std::vector<uint64_t> nums;      // int (zigzag), double (bits), bool
-  StringBuffer strs{true};         // string values, or KeyValue remainders for kOther
+  std::vector<uint32_t> per_granule;  // values per `granule` owner rows
+  std::vector<uint64_t> nums;         // int (zigzag), double (bits), bool
+  StringBuffer strs{true};            // string values, or KeyValue remainders for kOther
 
   explicit AttrKey(AttrType t) : type(t), strs(t == AttrType::kString) {}
 };
@@ -66,15 +66,16 @@ struct ScopeState {
 // A sparse fixed-width column (values for some rows of its table).
 struct SparseFixed {
   std::string bytes;
-  std::vector<uint32_t> per_page;
+  std::vector<uint32_t> per_granule;
 };
 
-void CountPage(std::vector<uint32_t>* per_page, size_t row, uint32_t page_rows) {
-  const size_t p = row / page_rows;
-  if (per_page->size() <= p) {
-    per_page->resize(p + 1, 0);
+// Counts a value of owner row `row` in its granule (values per `granule` owner rows).
+void CountValue(std::vector<uint32_t>* per_granule, size_t row, uint32_t granule) {
+  const size_t g = row / granule;
+  if (per_granule->size() <= g) {
+    per_granule->resize(g + 1, 0);
   }
-  (*per_page)[p]++;
+  (*per_granule)[g]++;
 }
 
 // A KeyValue split into what the columns hold. Canonical scalar attributes (exactly a key then
@@ -153,9 +154,11 @@ ParsedAttr ParseAttr(ByteView kv) {
 }  // namespace
 
 struct RowGroupWriter::State {
-  explicit State(RowGroupWriterOptions o) : options(o) {}
+  explicit State(RowGroupWriterOptions o)
+      : options(o), granule(std::min<uint32_t>(256, o.page_rows & (~o.page_rows + 1))) {}
 
   RowGroupWriterOptions options;
+  uint32_t granule;  // rows per unit in which sparse values are counted
   uint32_t rows[kTables] = {};
   size_t approx_bytes = 0;
   RowGroupSummary summary;
@@ -242,7 +245,6 @@ void RowGroupWriter::State::AddAttributes(AttrScope s, std::span<const ByteView>
                                           std::string_view* service) {
   ScopeState& st = attrs[static_cast<int>(s)];
   const size_t owner = st.owner_keyset.size();
-  const uint32_t page_rows = options.page_rows;
   st.scratch.clear();
   for (ByteView kv : list) {
     ParsedAttr a = ParseAttr(kv);
@@ -267,7 +269,7 @@ void RowGroupWriter::State::AddAttributes(AttrScope s, std::span<const ByteView>
     }
     AttrKey& k = *st.keys[static_cast<size_t>(id)];
     k.count++;
-    CountPage(&k.per_page, owner, page_rows);
+    CountValue(&k.per_granule, owner, granule);
     if (a.type == AttrType::kString || a.type == AttrType::kOther) {
       k.strs.Add(a.str);
     } else {
@@ -440,7 +442,7 @@ void RowGroupWriter::State::AddLink(ByteView link, ByteView trace_id) {
         } else {
           trace_ref = 1;
           link_trace_id.bytes.append(r.bytes().str());
-          CountPage(&link_trace_id.per_page, row, options.page_rows);
+          CountValue(&link_trace_id.per_granule, row, granule);
         }
         break;
       case 2:
@@ -451,7 +453,7 @@ void RowGroupWriter::State::AddLink(ByteView link, ByteView trace_id) {
         } else {
           span_ref = 1;
           link_span_id.bytes.append(r.bytes().str());
-          CountPage(&link_span_id.per_page, row, options.page_rows);
+          CountValue(&link_span_id.per_granule, row, granule);
         }
         break;
       case 3:
@@ -497,7 +499,7 @@ void RowGroupWriter::State::AddSpan(const SpanShape& s, uint64_t trace_start, By
   U64(Col::kSpanParent, s.parent);
   if (s.parent == 1) {
     parent_ext.bytes.append(s.parent_id.str());
-    CountPage(&parent_ext.per_page, row, options.page_rows);
+    CountValue(&parent_ext.per_granule, row, granule);
   }
   Str(Col::kSpanName, s.name);
   U64(Col::kSpanKind, s.kind);
@@ -534,8 +536,9 @@ void RowGroupWriter::State::AddSpan(const SpanShape& s, uint64_t trace_start, By
 
 RowGroupWriter::RowGroupWriter(RowGroupWriterOptions options)
     : state_(std::make_unique<State>(options)) {
-  if (state_->options.page_rows == 0) {
-    state_->options.page_rows = 4096;
+  if (options.page_rows == 0) {
+    options.page_rows = 4096;
+    state_ = std::make_unique<State>(options);
   }
   state_->Reset();
 }
@@ -607,7 +610,7 @@ void RowGroupWriter::State::EncodeAttributes(AttrScope s, std::vector<ChunkDesc>
   ScopeState& st = attrs[static_cast<int>(s)];
   const uint32_t page_rows = options.page_rows;
   const size_t owners = st.owner_keyset.size();
-  const size_t n_pages = (owners + page_rows - 1) / page_rows;
+  const size_t n_granules = (owners + granule - 1) / granule;
   // Promotion: scalar keys seen at least min_promote_count times, the most frequent first,
   // at most kMaxPromoted per type; listed by (type, key).
   std::vector<uint32_t> candidates;
@@ -674,8 +677,30 @@ void RowGroupWriter::State::EncodeAttributes(AttrScope s, std::vector<ChunkDesc>
     keyset_codes[o] = final_of[st.owner_keyset[o]];
   }
   const PageCompression comp = options.compression;
-  const std::vector<PageSpan> dense = DensePages(owners, page_rows);
-  chunks->push_back(EncodeU64Chunk(AttrColumn(s, AttrCol::kKeys), keyset_codes, dense, comp, out));
+  chunks->push_back(EncodeU64Chunk(AttrColumn(s, AttrCol::kKeys), keyset_codes,
+                                   DensePages(owners, page_rows), comp, out));
+  chunks->back().page_rows = page_rows;
+  // Sparse chunks: numbers at page_rows, strings at what keeps their pages small.
+  auto sparse = [&](const std::vector<uint32_t>& per_granule, uint32_t rows_per_page) {
+    return SparsePages(per_granule, granule, rows_per_page);
+  };
+  auto string_rows = [&](const StringBuffer& b) {
+    return ChoosePageRows(static_cast<double>(b.page_bytes()) / static_cast<double>(owners),
+                          page_rows, granule, options.target_page_bytes);
+  };
+  auto add_strings = [&](uint16_t column, Kind kind, const StringBuffer& b,
+                         const std::vector<uint32_t>& per_granule) {
+    const uint32_t pr = string_rows(b);
+    chunks->push_back(EncodeStringChunk(column, kind, b, sparse(per_granule, pr), comp, out));
+    chunks->back().page_rows = pr;
+  };
+  auto add_numbers = [&](uint16_t column, bool f64, const std::vector<uint64_t>& values,
+                         const std::vector<uint32_t>& per_granule) {
+    const std::vector<PageSpan> pages = sparse(per_granule, page_rows);
+    chunks->push_back(f64 ? EncodeF64Chunk(column, values, pages, comp, out)
+                          : EncodeU64Chunk(column, values, pages, comp, out));
+    chunks->back().page_rows = page_rows;
+  };
 
   if (any_generic) {
     // Generic attributes in owner order: walk the owners' key sets, taking each non-promoted
@@ -686,10 +711,10 @@ void RowGroupWriter::State::EncodeAttributes(AttrScope s, std::vector<ChunkDesc>
     std::vector<uint64_t> ints;
     std::vector<uint64_t> doubles;
     std::vector<uint64_t> bools;
-    std::vector<uint32_t> key_pages(n_pages, 0);
-    std::array<std::vector<uint32_t>, kAttrTypes> type_pages;
-    for (auto& v : type_pages) {
-      v.assign(n_pages, 0);
+    std::vector<uint32_t> key_granules(n_granules, 0);
+    std::array<std::vector<uint32_t>, kAttrTypes> type_granules;
+    for (auto& v : type_granules) {
+      v.assign(n_granules, 0);
     }
     std::vector<uint32_t> cursor(st.keys.size(), 0);
     for (size_t o = 0; o < owners; ++o) {
@@ -700,8 +725,8 @@ void RowGroupWriter::State::EncodeAttributes(AttrScope s, std::vector<ChunkDesc>
         const AttrKey& k = *st.keys[id];
         const uint32_t at = cursor[id]++;
         keys.Add(k.key);
-        key_pages[o / page_rows]++;
-        type_pages[static_cast<size_t>(k.type)][o / page_rows]++;
+        key_granules[o / granule]++;
+        type_granules[static_cast<size_t>(k.type)][o / granule]++;
         switch (k.type) {
           case AttrType::kString:
             strings.Add(k.strs.Get(at));
@@ -723,48 +748,36 @@ void RowGroupWriter::State::EncodeAttributes(AttrScope s, std::vector<ChunkDesc>
         }
       }
     }
-    auto pages = [&](const std::vector<uint32_t>& per_page) {
-      return SparsePages(per_page, page_rows);
+    add_strings(AttrColumn(s, AttrCol::kGenericKey), Kind::kString, keys, key_granules);
+    auto tg = [&](AttrType t) -> const std::vector<uint32_t>& {
+      return type_granules[static_cast<size_t>(t)];
     };
-    chunks->push_back(EncodeStringChunk(AttrColumn(s, AttrCol::kGenericKey), Kind::kString, keys,
-                                        pages(key_pages), comp, out));
-    auto tp = [&](AttrType t) { return pages(type_pages[static_cast<size_t>(t)]); };
     if (strings.size() > 0) {
-      chunks->push_back(EncodeStringChunk(GenericValueColumn(s, AttrType::kString), Kind::kString,
-                                          strings, tp(AttrType::kString), comp, out));
+      add_strings(GenericValueColumn(s, AttrType::kString), Kind::kString, strings,
+                  tg(AttrType::kString));
     }
     if (!ints.empty()) {
-      chunks->push_back(EncodeU64Chunk(GenericValueColumn(s, AttrType::kInt), ints,
-                                       tp(AttrType::kInt), comp, out));
+      add_numbers(GenericValueColumn(s, AttrType::kInt), false, ints, tg(AttrType::kInt));
     }
     if (!doubles.empty()) {
-      chunks->push_back(EncodeF64Chunk(GenericValueColumn(s, AttrType::kDouble), doubles,
-                                       tp(AttrType::kDouble), comp, out));
+      add_numbers(GenericValueColumn(s, AttrType::kDouble), true, doubles, tg(AttrType::kDouble));
     }
     if (!bools.empty()) {
-      chunks->push_back(EncodeU64Chunk(GenericValueColumn(s, AttrType::kBool), bools,
-                                       tp(AttrType::kBool), comp, out));
+      add_numbers(GenericValueColumn(s, AttrType::kBool), false, bools, tg(AttrType::kBool));
     }
     if (others.size() > 0) {
-      chunks->push_back(EncodeStringChunk(GenericValueColumn(s, AttrType::kOther), Kind::kBytes,
-                                          others, tp(AttrType::kOther), comp, out));
+      add_strings(GenericValueColumn(s, AttrType::kOther), Kind::kBytes, others,
+                  tg(AttrType::kOther));
     }
   }
   // Promoted columns, in column ID order (= the header's order: by type, then key).
   for (size_t i = 0; i < promoted.size(); ++i) {
     AttrKey& k = *st.keys[promoted[i]];
-    k.per_page.resize(n_pages, 0);
-    const std::vector<PageSpan> pages = SparsePages(k.per_page, page_rows);
-    switch (k.type) {
-      case AttrType::kString:
-        chunks->push_back(EncodeStringChunk(column_of[i], Kind::kString, k.strs, pages, comp, out));
-        break;
-      case AttrType::kDouble:
-        chunks->push_back(EncodeF64Chunk(column_of[i], k.nums, pages, comp, out));
-        break;
-      default:
-        chunks->push_back(EncodeU64Chunk(column_of[i], k.nums, pages, comp, out));
-        break;
+    k.per_granule.resize(n_granules, 0);
+    if (k.type == AttrType::kString) {
+      add_strings(column_of[i], Kind::kString, k.strs, k.per_granule);
+    } else {
+      add_numbers(column_of[i], k.type == AttrType::kDouble, k.nums, k.per_granule);
     }
   }
 }
@@ -775,7 +788,6 @@ std::string RowGroupWriter::Finish(RowGroupSummary* summary) {
   std::copy(std::begin(st.rows), std::end(st.rows), std::begin(header.rows));
   header.n_traces = st.rows[T(Table::kTrace)];
   const uint32_t page_rows = st.options.page_rows;
-  std::fill(std::begin(header.page_rows), std::end(header.page_rows), page_rows);
   const PageCompression comp = st.options.compression;
   std::string data;
   std::vector<ChunkDesc>& chunks = header.chunks;
@@ -792,23 +804,32 @@ std::string RowGroupWriter::Finish(RowGroupSummary* summary) {
                         : id == C(Col::kLinkTraceId) ? st.link_trace_id
                                                      : st.link_span_id;
       if (!sf.bytes.empty()) {
-        chunks.push_back(
-            EncodeFixedChunk(id, info->kind, sf.bytes, SparsePages(sf.per_page, page_rows), &data));
+        sf.per_granule.resize((rows + st.granule - 1) / st.granule, 0);
+        chunks.push_back(EncodeFixedChunk(
+            id, info->kind, sf.bytes, SparsePages(sf.per_granule, st.granule, page_rows), &data));
+        chunks.back().page_rows = page_rows;
       }
       continue;
     }
     switch (info->kind) {
       case Kind::kU64:
         chunks.push_back(EncodeU64Chunk(id, st.u64[id], dense, comp, &data));
+        chunks.back().page_rows = page_rows;
         break;
       case Kind::kFixed8:
       case Kind::kFixed16:
         chunks.push_back(EncodeFixedChunk(id, info->kind, st.fixed[id], dense, &data));
+        chunks.back().page_rows = page_rows;
         break;
       case Kind::kString:
-      case Kind::kBytes:
-        chunks.push_back(EncodeStringChunk(id, info->kind, *st.str[id], dense, comp, &data));
+      case Kind::kBytes: {
+        const StringBuffer& b = *st.str[id];
+        const uint32_t pr = ChoosePageRows(static_cast<double>(b.page_bytes()) / rows, page_rows,
+                                           st.granule, st.options.target_page_bytes);
+        chunks.push_back(EncodeStringChunk(id, info->kind, b, DensePages(rows, pr), comp, &data));
+        chunks.back().page_rows = pr;
         break;
+      }
       case Kind::kF64:
         break;
     }

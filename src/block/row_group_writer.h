@@ -23,8 +23,11 @@
 namespace vivace::block {
 
 struct RowGroupWriterOptions {
-  // Rows per page, for every table (a power of two is not required).
+  // Rows per page (of the column's table). Variable-length columns get fewer: a power-of-two
+  // share of this (down to its largest power-of-two divisor, at most 256) that keeps their
+  // pages near target_page_bytes before compression, so find-by-ID decompresses little.
   uint32_t page_rows = 4096;
+  size_t target_page_bytes = 16 << 10;
   // Compression of data pages that may benefit (not IDs, not VARBITS pages).
   PageCompression compression;
   // An attribute (key, type) of a scope gets its own column when it occurs at least this often

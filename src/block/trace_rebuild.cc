@@ -221,9 +221,8 @@ Result<std::string> RowGroupReader::ReadTrace(uint32_t t) {
   }
   if (n_ext > 0) {
     VV_ASSIGN_OR_RETURN(uint64_t before,
-                        CountBeforeInPage(C(Col::kSpanParent), Table::kSpan, pb, 1));
-    VV_ASSIGN_OR_RETURN(uint32_t at,
-                        SparseOrdinal(C(Col::kSpanParentExt), Table::kSpan, pb, before));
+                        CountBeforeInPage(C(Col::kSpanParent), C(Col::kSpanParentExt), pb, 1));
+    VV_ASSIGN_OR_RETURN(uint32_t at, SparseOrdinal(C(Col::kSpanParentExt), pb, before));
     Status s = ReadFixed(C(Col::kSpanParentExt), at, n_ext, &parent_ext);
     if (!s.ok()) {
       return Corrupt("external parents missing");
@@ -261,8 +260,8 @@ Result<std::string> RowGroupReader::ReadTrace(uint32_t t) {
     if (stored == 0) {
       continue;
     }
-    VV_ASSIGN_OR_RETURN(uint64_t before, CountBeforeInPage(ref_col, Table::kLink, lb, 1));
-    VV_ASSIGN_OR_RETURN(uint32_t at, SparseOrdinal(id_col, Table::kLink, lb, before));
+    VV_ASSIGN_OR_RETURN(uint64_t before, CountBeforeInPage(ref_col, id_col, lb, 1));
+    VV_ASSIGN_OR_RETURN(uint32_t at, SparseOrdinal(id_col, lb, before));
     if (!ReadFixed(id_col, at, stored, out).ok()) {
       return Corrupt("link IDs missing");
     }

@@ -46,6 +46,12 @@ struct Options {
   int columns = 25;
   int lookups = 2000;
   bool codecs = false;
+  // Block writer settings (defaults: BlockWriterOptions / RowGroupWriterOptions).
+  int page_rows = 0;
+  int page_kb = 0;
+  int row_group_mb = 0;
+  std::string codec;  // "zstd", "lz4" or "none"
+  int level = 0;
 };
 
 bool ParseFlag(std::string_view arg, std::string_view name, std::string_view* value) {
@@ -58,7 +64,10 @@ bool ParseFlag(std::string_view arg, std::string_view name, std::string_view* va
 
 constexpr char kUsage[] =
     "usage: vivace-blocksize [--requests=N] [--traces-per-request=N] [--spans-per-trace=N]\n"
-    "                        [--seed=N] [--rounds=N] [--columns=N] [--lookups=N] [--codecs]\n";
+    "                        [--seed=N] [--rounds=N] [--columns=N] [--lookups=N] [--codecs]\n"
+    "                        [--page-rows=N] [--page-kb=N] [--row-group-mb=N]\n"
+    "                        [--codec=zstd|lz4|none]\n"
+    "                        [--level=N]\n";
 
 bool ParseOptions(int argc, char** argv, Options* o) {
   for (int i = 1; i < argc; ++i) {
@@ -94,6 +103,25 @@ bool ParseOptions(int argc, char** argv, Options* o) {
       if (!num(&o->lookups)) {
         return false;
       }
+    } else if (ParseFlag(a, "--page-rows", &v)) {
+      if (!num(&o->page_rows)) {
+        return false;
+      }
+    } else if (ParseFlag(a, "--page-kb", &v)) {
+      if (!num(&o->page_kb)) {
+        return false;
+      }
+    } else if (ParseFlag(a, "--row-group-mb", &v)) {
+      if (!num(&o->row_group_mb)) {
+        return false;
+      }
+    } else if (ParseFlag(a, "--codec", &v)) {
+      o->codec = std::string(v);
+      if (o->codec != "zstd" && o->codec != "lz4" && o->codec != "none") {
+        return false;
+      }
+    } else if (ParseFlag(a, "--level", &v)) {
+      o->level = std::atoi(std::string(v).c_str());
     } else if (ParseFlag(a, "--seed", &v)) {
       o->seed = std::strtoull(std::string(v).c_str(), nullptr, 10);
     } else {
@@ -166,8 +194,30 @@ struct BlockResult {
   double seconds = 0;
 };
 
-Result<BlockResult> WriteBlock(const Workload& w, backend::InMemoryBackend* mem) {
+block::BlockWriterOptions WriterOptions(const Options& o) {
   block::BlockWriterOptions opts;
+  if (o.page_rows > 0) {
+    opts.row_group.page_rows = static_cast<uint32_t>(o.page_rows);
+  }
+  if (o.page_kb > 0) {
+    opts.row_group.target_page_bytes = static_cast<size_t>(o.page_kb) << 10;
+  }
+  if (o.row_group_mb > 0) {
+    opts.row_group_bytes = static_cast<size_t>(o.row_group_mb) << 20;
+  }
+  if (o.codec == "lz4") {
+    opts.row_group.compression.codec = block::Codec::kLz4;
+  } else if (o.codec == "none") {
+    opts.row_group.compression.codec = block::Codec::kNone;
+  }
+  if (o.level != 0) {
+    opts.row_group.compression.level = o.level;
+  }
+  return opts;
+}
+
+Result<BlockResult> WriteBlock(const Workload& w, block::BlockWriterOptions opts,
+                               backend::InMemoryBackend* mem) {
   opts.tenant = "bench";
   opts.block_id = backend::BlockId::Random();
   opts.estimated_traces = w.traces.size();
@@ -245,7 +295,7 @@ int Run(const Options& o) {
   BlockResult block;
   for (int i = 0; i < o.rounds; ++i) {
     backend::InMemoryBackend scratch;
-    auto r = WriteBlock(w, i + 1 == o.rounds ? &mem : &scratch);
+    auto r = WriteBlock(w, WriterOptions(o), i + 1 == o.rounds ? &mem : &scratch);
     if (!r.ok()) {
       std::fprintf(stderr, "write: %s\n", r.status().ToString().c_str());
       return 1;
@@ -299,6 +349,49 @@ int Run(const Options& o) {
       "%.0f KB read per lookup\n",
       lat.size(), o.spans_per_trace, Median(lat), Percentile(lat, 0.99),
       static_cast<double>(bytes_read) / static_cast<double>(lat.size()) / 1e3);
+
+  // The same inside one row group held in memory: open (header) and find + rebuild.
+  {
+    auto index = reader.Index();
+    auto rg = reader.ReadRowGroup((*index)[index->size() / 2]);
+    std::vector<double> open_us;
+    std::vector<double> read_us;
+    size_t k = 0;
+    for (size_t i = 0; i < all.size() && k < 2000; i += step) {
+      if (all[i] < (*index)[index->size() / 2].summary.min_id
+          || (*index)[index->size() / 2].summary.max_id < all[i]) {
+        continue;
+      }
+      ++k;
+      auto t0 = std::chrono::steady_clock::now();
+      auto rgr = block::RowGroupReader::Open(ByteView(*rg));
+      auto t1 = std::chrono::steady_clock::now();
+      auto ord = (*rgr)->FindTrace(all[i]);
+      auto trace = (*rgr)->ReadTrace(**ord);
+      auto t2 = std::chrono::steady_clock::now();
+      open_us.push_back(Seconds(t1 - t0) * 1e6);
+      read_us.push_back(Seconds(t2 - t1) * 1e6);
+    }
+    for (size_t i = 0; i < all.size() && k < 4000; i += 1) {
+      if (all[i] < (*index)[index->size() / 2].summary.min_id
+          || (*index)[index->size() / 2].summary.max_id < all[i]) {
+        continue;
+      }
+      ++k;
+      auto t0 = std::chrono::steady_clock::now();
+      auto rgr = block::RowGroupReader::Open(ByteView(*rg));
+      auto t1 = std::chrono::steady_clock::now();
+      auto ord = (*rgr)->FindTrace(all[i]);
+      auto trace = (*rgr)->ReadTrace(**ord);
+      auto t2 = std::chrono::steady_clock::now();
+      open_us.push_back(Seconds(t1 - t0) * 1e6);
+      read_us.push_back(Seconds(t2 - t1) * 1e6);
+    }
+    std::printf(
+        "in one row group (%zu bytes, %zu lookups): open p50 %.0f us, find + rebuild "
+        "p50 %.0f us\n",
+        rg->size(), open_us.size(), Median(open_us), Median(read_us));
+  }
 
   auto cols = ColumnBytes(reader);
   if (!cols.ok()) {
