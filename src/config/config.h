@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/duration.h"
+#include "config/generator_config.h"
 
 namespace vivace::config {
 
@@ -343,6 +344,8 @@ struct Limits {
   bool read_left_pad_trace_ids = false;
   bool compaction_compaction_disabled = false;
   bool metrics_generator_disable_collection = false;
+  SpanMetricsOverrides metrics_generator_span_metrics;
+  ServiceGraphsOverrides metrics_generator_service_graphs;
 };
 
 struct OverridesConfig {
@@ -450,6 +453,7 @@ struct RemoteWriteConfig {
   std::string authorization_credentials;
   std::string authorization_credentials_file;
   std::string proxy_url;
+  RemoteWriteQueueConfig queue;
 };
 
 struct MetricsGeneratorConfig {
@@ -465,6 +469,8 @@ struct MetricsGeneratorConfig {
   std::vector<RemoteWriteConfig> storage_remote_write;
   Duration storage_remote_write_flush_deadline = minutes(1);
   bool storage_remote_write_add_org_id_header = true;
+  SpanMetricsConfig span_metrics;
+  ServiceGraphsConfig service_graphs;
 };
 
 // `ingest.kafka` (3.x microservices write path). sasl_password is a secret.

@@ -51,6 +51,9 @@ void BindCompaction(SchemaBuilder<Config> b, std::string_view fallback_prefix, i
 const Schema& MemcachedSchema();
 const Schema& RedisSchema();
 const Schema& TlsServerSchema();
+// Root: FilterPolicy / DimensionMapping (generator processors, also per tenant).
+const Schema& FilterPolicySchema();
+const Schema& DimensionMappingSchema();
 // Root: DedicatedColumn.
 const Schema& DedicatedColumnSchema();
 

@@ -1,5 +1,5 @@
-// Key table: metrics_generator (registry, storage and remote_write bound; processor settings
-// accepted, spec §2.7 and §6).
+// Key table: metrics_generator (registry, storage, remote_write and the span-metrics and
+// service-graphs processors bound; spec §2.7 and §6).
 
 #include <fmt/format.h>
 
@@ -25,8 +25,17 @@ const Schema& RemoteWriteSchema() {
     b.Bind("authorization.credentials", VV_FIELD(authorization_credentials), kPromSecret);
     b.Bind("authorization.credentials_file", VV_FIELD(authorization_credentials_file));
     b.Bind("proxy_url", VV_FIELD(proxy_url));
+    SchemaBuilder<RemoteWriteConfig> q = b.Sub("queue_config");
+    q.Bind("capacity", VV_FIELD(queue.capacity));
+    q.Bind("max_shards", VV_FIELD(queue.max_shards));
+    q.Bind("max_samples_per_send", VV_FIELD(queue.max_samples_per_send));
+    q.Bind("batch_send_deadline", VV_FIELD(queue.batch_send_deadline));
+    q.Bind("min_backoff", VV_FIELD(queue.min_backoff));
+    q.Bind("max_backoff", VV_FIELD(queue.max_backoff));
+    q.Bind("retry_on_http_429", VV_FIELD(queue.retry_on_http_429));
+    q.AcceptAll({"min_shards", "sample_age_limit"}, Kind::kScalar);
     b.AcceptAll({"http_headers", "oauth2", "sigv4", "azuread", "google_iam", "tls_config",
-                 "queue_config", "metadata_config", "proxy_connect_header"},
+                 "metadata_config", "proxy_connect_header"},
                 Kind::kAnyMap);
     b.Accept("write_relabel_configs", Kind::kAnyList);
     b.AcceptAll({"follow_redirects", "enable_http2", "proxy_from_environment", "round_robin_dns"},
@@ -39,29 +48,55 @@ const Schema& RemoteWriteSchema() {
   return schema;
 }
 
-void AcceptSpanMetrics(SchemaWriter w) {
-  w.Accept("histogram_buckets", Kind::kFloatList);
-  w.AcceptAll({"dimensions", "target_info_excluded_dimensions"}, Kind::kStringList);
-  w.AcceptAll({"intrinsic_dimensions.service", "intrinsic_dimensions.span_name",
-               "intrinsic_dimensions.span_kind", "intrinsic_dimensions.status_code",
-               "intrinsic_dimensions.status_message", "enable_target_info", "enable_instance_label",
-               "enable_tracestate_span_multiplier"},
-              Kind::kBool);
-  w.AcceptAll({"filter_policies", "dimension_mappings"}, Kind::kAnyList);
-  w.Accept("span_multiplier_key", Kind::kString);
-  w.Accept("subprocessors", Kind::kAnyMap);
+void BindSpanMetrics(SchemaBuilder<Config> b) {
+  b.Bind("histogram_buckets", VV_FIELD(metrics_generator.span_metrics.histogram_buckets));
+  b.Bind("intrinsic_dimensions.service",
+         VV_FIELD(metrics_generator.span_metrics.intrinsic_service));
+  b.Bind("intrinsic_dimensions.span_name",
+         VV_FIELD(metrics_generator.span_metrics.intrinsic_span_name));
+  b.Bind("intrinsic_dimensions.span_kind",
+         VV_FIELD(metrics_generator.span_metrics.intrinsic_span_kind));
+  b.Bind("intrinsic_dimensions.status_code",
+         VV_FIELD(metrics_generator.span_metrics.intrinsic_status_code));
+  b.Bind("intrinsic_dimensions.status_message",
+         VV_FIELD(metrics_generator.span_metrics.intrinsic_status_message));
+  b.Bind("dimensions", VV_FIELD(metrics_generator.span_metrics.dimensions));
+  b.List<DimensionMapping>("dimension_mappings",
+                           VV_FIELD(metrics_generator.span_metrics.dimension_mappings),
+                           DimensionMappingSchema());
+  b.Bind("enable_target_info", VV_FIELD(metrics_generator.span_metrics.enable_target_info));
+  b.Bind("target_info_excluded_dimensions",
+         VV_FIELD(metrics_generator.span_metrics.target_info_excluded_dimensions));
+  b.Bind("enable_instance_label", VV_FIELD(metrics_generator.span_metrics.enable_instance_label));
+  b.Bind("span_multiplier_key", VV_FIELD(metrics_generator.span_metrics.span_multiplier_key));
+  b.Bind("enable_tracestate_span_multiplier",
+         VV_FIELD(metrics_generator.span_metrics.enable_tracestate_span_multiplier));
+  b.List<FilterPolicy>("filter_policies", VV_FIELD(metrics_generator.span_metrics.filter_policies),
+                       FilterPolicySchema());
+  b.Accept("subprocessors", Kind::kAnyMap);
 }
 
-void AcceptServiceGraphs(SchemaWriter w) {
-  w.Accept("wait", Kind::kDuration);
-  w.AcceptAll({"max_items", "workers"}, Kind::kInt);
-  w.Accept("histogram_buckets", Kind::kFloatList);
-  w.AcceptAll({"dimensions", "peer_attributes", "database_name_attributes"}, Kind::kStringList);
-  w.AcceptAll({"enable_client_server_prefix", "enable_messaging_system_latency_histogram",
-               "enable_virtual_node_label", "enable_tracestate_span_multiplier"},
-              Kind::kBool);
-  w.Accept("span_multiplier_key", Kind::kString);
-  w.Accept("filter_policies", Kind::kAnyList);
+void BindServiceGraphs(SchemaBuilder<Config> b) {
+  b.Bind("wait", VV_FIELD(metrics_generator.service_graphs.wait));
+  b.Bind("max_items", VV_FIELD(metrics_generator.service_graphs.max_items));
+  b.Bind("workers", VV_FIELD(metrics_generator.service_graphs.workers));
+  b.Bind("histogram_buckets", VV_FIELD(metrics_generator.service_graphs.histogram_buckets));
+  b.Bind("dimensions", VV_FIELD(metrics_generator.service_graphs.dimensions));
+  b.Bind("peer_attributes", VV_FIELD(metrics_generator.service_graphs.peer_attributes));
+  b.Bind("database_name_attributes",
+         VV_FIELD(metrics_generator.service_graphs.database_name_attributes));
+  b.Bind("enable_client_server_prefix",
+         VV_FIELD(metrics_generator.service_graphs.enable_client_server_prefix));
+  b.Bind("enable_messaging_system_latency_histogram",
+         VV_FIELD(metrics_generator.service_graphs.enable_messaging_system_latency_histogram));
+  b.Bind("enable_virtual_node_label",
+         VV_FIELD(metrics_generator.service_graphs.enable_virtual_node_label));
+  b.Bind("span_multiplier_key", VV_FIELD(metrics_generator.service_graphs.span_multiplier_key));
+  b.Bind("enable_tracestate_span_multiplier",
+         VV_FIELD(metrics_generator.service_graphs.enable_tracestate_span_multiplier));
+  b.List<FilterPolicy>("filter_policies",
+                       VV_FIELD(metrics_generator.service_graphs.filter_policies),
+                       FilterPolicySchema());
 }
 
 void AddGenerator(SchemaBuilder<Config> b) {
@@ -85,8 +120,8 @@ void AddGenerator(SchemaBuilder<Config> b) {
           VV_FIELD(metrics_generator.storage_remote_write_add_org_id_header));
   st.Accept("wal", Kind::kAnyMap);
 
-  AcceptSpanMetrics(b.SubWriter("processor.span_metrics"));
-  AcceptServiceGraphs(b.SubWriter("processor.service_graphs"));
+  BindSpanMetrics(b.Sub("processor.span_metrics"));
+  BindServiceGraphs(b.Sub("processor.service_graphs"));
   b.Accept("processor.host_info.host_identifiers", Kind::kStringList);
   b.Accept("processor.host_info.metric_name", Kind::kString);
   AcceptRing(b.SubWriter("ring"));
@@ -108,6 +143,48 @@ void AddGenerator(SchemaBuilder<Config> b) {
 }
 
 }  // namespace
+
+const Schema& FilterPolicySchema() {
+  static const Schema schema = [] {
+    static const Schema attribute = [] {
+      Schema s;
+      SchemaBuilder<FilterAttribute> b(&s);
+      b.Bind("key", VV_FIELD(key));
+      b.Bind("value", VV_FIELD(value));
+      s.Finish();
+      return s;
+    }();
+    static const Schema match = [] {
+      Schema s;
+      SchemaBuilder<PolicyMatch> b(&s);
+      b.Bind("match_type", VV_FIELD(match_type));
+      b.List<FilterAttribute>("attributes", VV_FIELD(attributes), attribute);
+      s.Finish();
+      return s;
+    }();
+    Schema s;
+    SchemaBuilder<FilterPolicy> b(&s);
+    b.Include("include", VV_FIELD(include), match);
+    b.Include("include_any", VV_FIELD(include_any), match);
+    b.Include("exclude", VV_FIELD(exclude), match);
+    s.Finish();
+    return s;
+  }();
+  return schema;
+}
+
+const Schema& DimensionMappingSchema() {
+  static const Schema schema = [] {
+    Schema s;
+    SchemaBuilder<DimensionMapping> b(&s);
+    b.Bind("name", VV_FIELD(name));
+    b.Bind("source_labels", VV_FIELD(source_labels));
+    b.Bind("join", VV_FIELD(join));
+    s.Finish();
+    return s;
+  }();
+  return schema;
+}
 
 void AddGeneratorKeys(SchemaBuilder<Config>& root) { AddGenerator(root.Sub("metrics_generator")); }
 

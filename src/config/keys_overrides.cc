@@ -30,23 +30,62 @@ void AddGeneratorLimits(SchemaBuilder<Limits> b) {
   b.Accept("span_name_sanitization", Kind::kString);
   b.Accept("dry_run_enabled", Kind::kBool);
 
-  SchemaWriter sg = b.SubWriter("processor.service_graphs");
-  sg.Accept("histogram_buckets", Kind::kFloatList);
-  sg.AcceptAll({"dimensions", "peer_attributes"}, Kind::kStringList);
-  sg.Accept("filter_policies", Kind::kAnyList);
-  sg.AcceptAll({"enable_client_server_prefix", "enable_messaging_system_latency_histogram",
-                "enable_virtual_node_label", "enable_tracestate_span_multiplier"},
-               Kind::kBool);
-  sg.Accept("span_multiplier_key", Kind::kString);
+  SchemaBuilder<Limits> sg = b.Sub("processor.service_graphs");
+  sg.Bind("histogram_buckets", VV_FIELD(metrics_generator_service_graphs.histogram_buckets));
+  sg.Bind("dimensions", VV_FIELD(metrics_generator_service_graphs.dimensions));
+  sg.Bind("peer_attributes", VV_FIELD(metrics_generator_service_graphs.peer_attributes));
+  sg.List<FilterPolicy>("filter_policies",
+                        VV_FIELD(metrics_generator_service_graphs.filter_policies),
+                        FilterPolicySchema());
+  sg.Bind("enable_client_server_prefix",
+          VV_FIELD(metrics_generator_service_graphs.enable_client_server_prefix))
+      .MarkPresent(VV_FIELD(metrics_generator_service_graphs.enable_client_server_prefix_set));
+  sg.Bind("enable_messaging_system_latency_histogram",
+          VV_FIELD(metrics_generator_service_graphs.enable_messaging_system_latency_histogram))
+      .MarkPresent(
+          VV_FIELD(metrics_generator_service_graphs.enable_messaging_system_latency_histogram_set));
+  sg.Bind("enable_virtual_node_label",
+          VV_FIELD(metrics_generator_service_graphs.enable_virtual_node_label))
+      .MarkPresent(VV_FIELD(metrics_generator_service_graphs.enable_virtual_node_label_set));
+  sg.Bind("enable_tracestate_span_multiplier",
+          VV_FIELD(metrics_generator_service_graphs.enable_tracestate_span_multiplier))
+      .MarkPresent(
+          VV_FIELD(metrics_generator_service_graphs.enable_tracestate_span_multiplier_set));
+  sg.Bind("span_multiplier_key", VV_FIELD(metrics_generator_service_graphs.span_multiplier_key));
 
-  SchemaWriter sm = b.SubWriter("processor.span_metrics");
-  sm.Accept("histogram_buckets", Kind::kFloatList);
-  sm.AcceptAll({"dimensions", "target_info_excluded_dimensions"}, Kind::kStringList);
-  sm.Accept("intrinsic_dimensions", Kind::kAnyMap);
-  sm.AcceptAll({"filter_policies", "dimension_mappings"}, Kind::kAnyList);
-  sm.AcceptAll({"enable_target_info", "enable_instance_label", "enable_tracestate_span_multiplier"},
-               Kind::kBool);
-  sm.Accept("span_multiplier_key", Kind::kString);
+  SchemaBuilder<Limits> sm = b.Sub("processor.span_metrics");
+  sm.Bind("histogram_buckets", VV_FIELD(metrics_generator_span_metrics.histogram_buckets));
+  sm.Bind("dimensions", VV_FIELD(metrics_generator_span_metrics.dimensions));
+  sm.Bind("target_info_excluded_dimensions",
+          VV_FIELD(metrics_generator_span_metrics.target_info_excluded_dimensions));
+  sm.Bind("intrinsic_dimensions.service",
+          VV_FIELD(metrics_generator_span_metrics.intrinsic_service))
+      .MarkPresent(VV_FIELD(metrics_generator_span_metrics.intrinsic_service_set));
+  sm.Bind("intrinsic_dimensions.span_name",
+          VV_FIELD(metrics_generator_span_metrics.intrinsic_span_name))
+      .MarkPresent(VV_FIELD(metrics_generator_span_metrics.intrinsic_span_name_set));
+  sm.Bind("intrinsic_dimensions.span_kind",
+          VV_FIELD(metrics_generator_span_metrics.intrinsic_span_kind))
+      .MarkPresent(VV_FIELD(metrics_generator_span_metrics.intrinsic_span_kind_set));
+  sm.Bind("intrinsic_dimensions.status_code",
+          VV_FIELD(metrics_generator_span_metrics.intrinsic_status_code))
+      .MarkPresent(VV_FIELD(metrics_generator_span_metrics.intrinsic_status_code_set));
+  sm.Bind("intrinsic_dimensions.status_message",
+          VV_FIELD(metrics_generator_span_metrics.intrinsic_status_message))
+      .MarkPresent(VV_FIELD(metrics_generator_span_metrics.intrinsic_status_message_set));
+  sm.List<FilterPolicy>("filter_policies", VV_FIELD(metrics_generator_span_metrics.filter_policies),
+                        FilterPolicySchema());
+  sm.List<DimensionMapping>("dimension_mappings",
+                            VV_FIELD(metrics_generator_span_metrics.dimension_mappings),
+                            DimensionMappingSchema());
+  sm.Bind("enable_target_info", VV_FIELD(metrics_generator_span_metrics.enable_target_info))
+      .MarkPresent(VV_FIELD(metrics_generator_span_metrics.enable_target_info_set));
+  sm.Bind("enable_instance_label", VV_FIELD(metrics_generator_span_metrics.enable_instance_label))
+      .MarkPresent(VV_FIELD(metrics_generator_span_metrics.enable_instance_label_set));
+  sm.Bind("enable_tracestate_span_multiplier",
+          VV_FIELD(metrics_generator_span_metrics.enable_tracestate_span_multiplier))
+      .MarkPresent(VV_FIELD(metrics_generator_span_metrics.enable_tracestate_span_multiplier_set));
+  sm.Bind("span_multiplier_key", VV_FIELD(metrics_generator_span_metrics.span_multiplier_key));
 
   b.Accept("processor.host_info.host_identifiers", Kind::kStringList);
   b.Accept("processor.host_info.metric_name", Kind::kString);
@@ -111,9 +150,11 @@ std::string LegacyName(const std::string& path) {
     return path;
   }
   std::string out = path;
-  for (char& c : out) {
-    if (c == '.') {
-      c = '_';
+  // Maps inside a limit keep their nesting: `..._intrinsic_dimensions: {service: true}`.
+  size_t keep = out.find("intrinsic_dimensions.");
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i] == '.' && (keep == std::string::npos || i < keep)) {
+      out[i] = '_';
     }
   }
   return out;
