@@ -294,14 +294,35 @@ Result<RowGroupHeader> DecodeRowGroupHeader(ByteView raw, uint64_t data_size) {
   if (offset != data_size) {
     return Corrupt("chunks do not fill the row group");
   }
+  // Every dense column of a non-empty table, and every scope's key sets, are stored: readers
+  // never have to invent values for rows.
+  std::vector<bool> present(kColumnIdLimit, false);
+  for (const ChunkDesc& c : h.chunks) {
+    present[c.column] = true;
+  }
+  for (uint16_t id = 0; id < static_cast<uint16_t>(Col::kFixedCount); ++id) {
+    const ColumnInfo* info = GetColumnInfo(id);
+    if (info->layout == Layout::kDense && h.rows[static_cast<int>(info->table)] > 0
+        && !present[id]) {
+      return Corrupt(fmt::format("column {} is missing", info->name));
+    }
+  }
+  for (int s = 0; s < kAttrScopes; ++s) {
+    const auto scope = static_cast<AttrScope>(s);
+    if (h.rows[static_cast<int>(OwnerTable(scope))] > 0
+        && !present[AttrColumn(scope, AttrCol::kKeys)]) {
+      return Corrupt(fmt::format("key sets of {} attributes are missing", AttrScopeName(scope)));
+    }
+  }
   if (r.remaining() != 0) {
     return Corrupt("trailing bytes");
   }
   return h;
 }
 
-std::string AssembleRowGroup(const std::string& raw_header, const std::string& chunks) {
-  std::string z = ZstdCompress(ByteView(raw_header), 3);
+std::string AssembleRowGroup(const std::string& raw_header, const std::string& chunks,
+                             bool compress_header) {
+  std::string z = compress_header ? ZstdCompress(ByteView(raw_header), 3) : std::string();
   const bool compressed = !z.empty() && z.size() < raw_header.size();
   const std::string& stored = compressed ? z : raw_header;
   std::string out;
@@ -319,7 +340,7 @@ std::string AssembleRowGroup(const std::string& raw_header, const std::string& c
   return out;
 }
 
-Result<RowGroupParts> SplitRowGroup(ByteView rg) {
+Result<RowGroupParts> SplitRowGroup(ByteView rg, bool verify_checksum) {
   if (rg.size() < kRowGroupPrefixBytes || std::memcmp(rg.data(), kRowGroupMagic, 4) != 0) {
     return Status::DataLoss("corrupt row group: magic");
   }
@@ -335,7 +356,7 @@ Result<RowGroupParts> SplitRowGroup(ByteView rg) {
   }
   ByteView stored = rg.substr(kRowGroupPrefixBytes, stored_len);
   uint32_t crc = Crc32cExtend(Crc32c(rg.substr(0, 16)), stored);
-  if (crc != LoadLe32(rg.data() + 16)) {
+  if (verify_checksum && crc != LoadLe32(rg.data() + 16)) {
     return Status::DataLoss("corrupt row group: header checksum mismatch");
   }
   RowGroupParts parts;

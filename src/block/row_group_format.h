@@ -83,8 +83,10 @@ std::string EncodeRowGroupHeader(const RowGroupHeader& header);
 // anything is off.
 Result<RowGroupHeader> DecodeRowGroupHeader(ByteView raw, uint64_t data_size);
 
-// Wraps an encoded header and the chunk area into a row group (prefix, optional zstd, CRC).
-std::string AssembleRowGroup(const std::string& raw_header, const std::string& chunks);
+// Wraps an encoded header and the chunk area into a row group (prefix, CRC; the header is
+// zstd-compressed when `compress_header` and that makes it smaller).
+std::string AssembleRowGroup(const std::string& raw_header, const std::string& chunks,
+                             bool compress_header = true);
 
 // Splits a row group into its checked, decompressed raw header and its chunk area.
 struct RowGroupParts {
@@ -93,7 +95,7 @@ struct RowGroupParts {
   size_t header_bytes = 0;  // prefix + stored header
 };
 
-Result<RowGroupParts> SplitRowGroup(ByteView rowgroup);
+Result<RowGroupParts> SplitRowGroup(ByteView rowgroup, bool verify_checksum = true);
 
 // Bloom filter of a dictionary's values for the header (docs/block-format.md §5.4): m =
 // 8 * filter bytes bits, k = 3 probes from xxhash64(value). Empty for empty dictionaries.

@@ -25,9 +25,11 @@ RowGroupReader::RowGroupReader() : cache_(std::make_unique<Cache>()) {}
 
 RowGroupReader::~RowGroupReader() = default;
 
-Result<std::unique_ptr<RowGroupReader>> RowGroupReader::Open(ByteView rowgroup) {
+Result<std::unique_ptr<RowGroupReader>> RowGroupReader::Open(ByteView rowgroup,
+                                                             RowGroupReadOptions options) {
   std::unique_ptr<RowGroupReader> r(new RowGroupReader());
-  VV_ASSIGN_OR_RETURN(RowGroupParts parts, SplitRowGroup(rowgroup));
+  r->options_ = options;
+  VV_ASSIGN_OR_RETURN(RowGroupParts parts, SplitRowGroup(rowgroup, options.verify_checksums));
   r->data_ = parts.chunks;
   r->header_bytes_ = parts.header_bytes;
   VV_ASSIGN_OR_RETURN(r->header_,
@@ -38,8 +40,6 @@ Result<std::unique_ptr<RowGroupReader>> RowGroupReader::Open(ByteView rowgroup) 
   }
   r->cache_->pages.resize(r->header_.chunks.size());
   r->cache_->dicts.resize(r->header_.chunks.size());
-  r->cache_->resources.resize(r->rows(Table::kResource));
-  r->cache_->scopes.resize(r->rows(Table::kScope));
   return r;
 }
 
@@ -73,7 +73,7 @@ Status RowGroupReader::GetDictionary(size_t ci, const Dictionary** out) {
   }
   const ChunkDesc& c = header_.chunks[ci];
   ByteView stored = data_.substr(c.offset, c.dict_length);
-  if (Crc32c(stored) != c.dict_crc) {
+  if (options_.verify_checksums && Crc32c(stored) != c.dict_crc) {
     return Corrupt(fmt::format("dictionary checksum mismatch (column {})", c.column));
   }
   VV_ASSIGN_OR_RETURN(Dictionary d, DecodeDictionaryPage(stored, c.dict_count));
@@ -84,17 +84,21 @@ Status RowGroupReader::GetDictionary(size_t ci, const Dictionary** out) {
 
 Status RowGroupReader::GetPage(size_t ci, size_t page, const Page** out) {
   std::vector<std::unique_ptr<Page>>& pages = cache_->pages[ci];
-  const ChunkDesc& c = header_.chunks[ci];
   if (pages.empty()) {
-    pages.resize(c.pages.size());
+    pages.resize(header_.chunks[ci].pages.size());
   }
-  if (pages[page]) {
-    *out = pages[page].get();
-    return Status::Ok();
+  if (!pages[page]) {
+    VV_ASSIGN_OR_RETURN(pages[page], LoadPage(ci, page));
   }
+  *out = pages[page].get();
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<RowGroupReader::Page>> RowGroupReader::LoadPage(size_t ci, size_t page) {
+  const ChunkDesc& c = header_.chunks[ci];
   const PageIndexEntry& e = c.pages[page];
   ByteView stored = data_.substr(c.offset + e.rel_offset, e.stored_len);
-  if (Crc32c(stored) != e.crc) {
+  if (options_.verify_checksums && Crc32c(stored) != e.crc) {
     return Corrupt(fmt::format("page checksum mismatch (column {}, page {})", c.column, page));
   }
   auto p = std::make_unique<Page>();
@@ -135,9 +139,7 @@ Status RowGroupReader::GetPage(size_t ci, size_t page, const Page** out) {
       }
       break;
   }
-  *out = p.get();
-  pages[page] = std::move(p);
-  return Status::Ok();
+  return p;
 }
 
 template <typename Fn>
@@ -533,13 +535,13 @@ Status RowGroupReader::VerifyAllPages() {
       const Dictionary* dict = nullptr;
       VV_RETURN_IF_ERROR(GetDictionary(ci, &dict));
     }
+    std::vector<uint64_t> values;
     for (size_t p = 0; p < c.pages.size(); ++p) {
-      const Page* page = nullptr;
-      VV_RETURN_IF_ERROR(GetPage(ci, p, &page));
-      // Opening checked the structure; decoding every value checks the rest (table codes,
-      // dictionary codes).
+      // Opening checks the structure; decoding every value checks the rest (table codes,
+      // dictionary codes). Pages are not cached: a chunk may be large.
+      VV_ASSIGN_OR_RETURN(std::unique_ptr<Page> page, LoadPage(ci, p));
       if (c.kind == Kind::kU64 || c.kind == Kind::kF64 || page->dict) {
-        std::vector<uint64_t> values(c.pages[p].n_values);
+        values.resize(c.pages[p].n_values);
         VV_RETURN_IF_ERROR(page->numbers.Get(0, values));
         for (uint64_t v : values) {
           if (page->dict && v >= c.dict_count) {
@@ -549,7 +551,6 @@ Status RowGroupReader::VerifyAllPages() {
         }
       }
     }
-    cache_->pages[ci].clear();  // verification does not need to keep them
   }
   return Status::Ok();
 }

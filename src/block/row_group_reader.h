@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include <absl/container/flat_hash_map.h>
+
 #include "block/bytes_codec.h"
 #include "block/compression.h"
 #include "block/dictionary.h"
@@ -24,10 +26,22 @@
 
 namespace vivace::block {
 
+struct RowGroupReadOptions {
+  // Check the header's and each page's CRC32C. Only fuzzers turn this off, to reach the
+  // structure behind the checksums: every decoder stays bounds-safe without them.
+  bool verify_checksums = true;
+};
+
+// At most this many rows of any table belong to one trace (Tempo's default trace size limit
+// is 5 MB, some 10^4 spans): ReadTrace rejects larger ranges as corrupt rather than allocate
+// for them.
+inline constexpr uint32_t kMaxTraceRows = 1u << 20;
+
 class RowGroupReader {
  public:
   // DataLoss when the header is malformed or fails its checksum.
-  static Result<std::unique_ptr<RowGroupReader>> Open(ByteView rowgroup);
+  static Result<std::unique_ptr<RowGroupReader>> Open(ByteView rowgroup,
+                                                      RowGroupReadOptions options = {});
   ~RowGroupReader();
   RowGroupReader(const RowGroupReader&) = delete;
   RowGroupReader& operator=(const RowGroupReader&) = delete;
@@ -99,14 +113,16 @@ class RowGroupReader {
   struct Cache {
     std::vector<std::vector<std::unique_ptr<Page>>> pages;  // per chunk, per page
     std::vector<std::unique_ptr<Dictionary>> dicts;         // per chunk
-    std::vector<std::optional<std::string>> resources;      // serialized Resource per row
-    std::vector<std::optional<std::string>> scopes;         // serialized scope per row
+    absl::flat_hash_map<uint32_t, std::string> resources;   // serialized Resource by row
+    absl::flat_hash_map<uint32_t, std::string> scopes;      // serialized scope by row
   };
 
   RowGroupReader();
   // Status + out-parameter rather than Result<const T*>: GCC 12 misreports dangling pointers
   // for the latter at -O2.
   Status GetPage(size_t chunk_index, size_t page, const Page** out);
+  // Reads and checks a page without caching it.
+  Result<std::unique_ptr<Page>> LoadPage(size_t chunk_index, size_t page);
   Status GetDictionary(size_t chunk_index, const Dictionary** out);
   // Calls fn(page, first value index in page, count) for the pages covering the values.
   template <typename Fn>
@@ -123,6 +139,7 @@ class RowGroupReader {
   Result<std::string_view> ResourceBytes(uint32_t row);
   Result<std::string_view> ScopeBytes(uint32_t row);
 
+  RowGroupReadOptions options_;
   ByteView data_;  // chunk area
   size_t header_bytes_ = 0;
   RowGroupHeader header_;

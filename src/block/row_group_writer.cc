@@ -848,7 +848,8 @@ std::string RowGroupWriter::Finish(RowGroupSummary* summary) {
     area.append(data, c.offset, c.length);
     c.offset = static_cast<uint32_t>(area.size() - c.length);
   }
-  std::string out = AssembleRowGroup(EncodeRowGroupHeader(header), area);
+  std::string out =
+      AssembleRowGroup(EncodeRowGroupHeader(header), area, st.options.compress_header);
   *summary = st.summary;
   st.Reset();
   return out;

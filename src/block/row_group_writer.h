@@ -33,6 +33,8 @@ struct RowGroupWriterOptions {
   // An attribute (key, type) of a scope gets its own column when it occurs at least this often
   // in the row group; at most kMaxPromoted per scope and type (the most frequent win).
   uint32_t min_promote_count = 32;
+  // zstd-compress the row-group header (tests and fuzz seeds turn it off to keep it readable).
+  bool compress_header = true;
 };
 
 struct RowGroupSummary {

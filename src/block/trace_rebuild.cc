@@ -46,6 +46,9 @@ Status ReadCsr(RowGroupReader& r, uint16_t col, uint32_t first, uint32_t count, 
     }
     last = e;
   }
+  if (last - *begin > kMaxTraceRows) {
+    return Corrupt("a trace spans more rows than any trace may");
+  }
   return Status::Ok();
 }
 
@@ -97,11 +100,11 @@ void AppendAttributes(std::string& out, uint32_t field,
 }  // namespace
 
 Result<std::string_view> RowGroupReader::ResourceBytes(uint32_t row) {
-  if (row >= cache_->resources.size()) {
+  if (row >= rows(Table::kResource)) {
     return Corrupt("resource reference past the resource table");
   }
-  std::optional<std::string>& slot = cache_->resources[row];
-  if (!slot) {
+  auto found = cache_->resources.find(row);
+  if (found == cache_->resources.end()) {
     std::vector<std::vector<Attribute>> attrs;
     std::vector<uint64_t> dropped;
     std::vector<std::string_view> extra;
@@ -115,17 +118,17 @@ Result<std::string_view> RowGroupReader::ResourceBytes(uint32_t row) {
       pw::AppendVarintField(out, 2, dropped[0]);
     }
     out.append(extra[0]);
-    slot = std::move(out);
+    found = cache_->resources.emplace(row, std::move(out)).first;
   }
-  return std::string_view(*slot);
+  return std::string_view(found->second);
 }
 
 Result<std::string_view> RowGroupReader::ScopeBytes(uint32_t row) {
-  if (row >= cache_->scopes.size()) {
+  if (row >= rows(Table::kScope)) {
     return Corrupt("scope reference past the scope table");
   }
-  std::optional<std::string>& slot = cache_->scopes[row];
-  if (!slot) {
+  auto found = cache_->scopes.find(row);
+  if (found == cache_->scopes.end()) {
     std::vector<std::vector<Attribute>> attrs;
     std::vector<std::string_view> name;
     std::vector<std::string_view> version;
@@ -149,9 +152,9 @@ Result<std::string_view> RowGroupReader::ScopeBytes(uint32_t row) {
       pw::AppendVarintField(out, 4, dropped[0]);
     }
     out.append(extra[0]);
-    slot = std::move(out);
+    found = cache_->scopes.emplace(row, std::move(out)).first;
   }
-  return std::string_view(*slot);
+  return std::string_view(found->second);
 }
 
 Result<std::string> RowGroupReader::ReadTrace(uint32_t t) {
