@@ -255,6 +255,142 @@ Result<std::map<std::string, uint64_t>> ColumnBytes(block::BlockReader& reader) 
   return out;
 }
 
+// Per column: stored bytes and the time to decode all of its values (pages opened, checked,
+// decompressed and decoded through RowGroupReader, as a full scan would).
+struct ColumnCost {
+  uint64_t bytes = 0;
+  double decode_s = 0;
+  uint64_t values = 0;
+};
+
+Result<std::map<std::string, ColumnCost>> MeasureColumns(block::BlockReader& reader) {
+  std::map<std::string, ColumnCost> out;
+  VV_ASSIGN_OR_RETURN(std::vector<block::RowGroupEntry> index, reader.Index());
+  std::vector<uint64_t> numbers;
+  std::vector<std::string_view> strings;
+  std::string fixed;
+  for (const block::RowGroupEntry& e : index) {
+    VV_ASSIGN_OR_RETURN(std::string rg, reader.ReadRowGroup(e));
+    VV_ASSIGN_OR_RETURN(auto r, block::RowGroupReader::Open(ByteView(rg)));
+    for (const block::ChunkDesc& c : r->header().chunks) {
+      numbers.clear();
+      strings.clear();
+      fixed.clear();
+      auto t0 = std::chrono::steady_clock::now();
+      switch (c.kind) {
+        case block::Kind::kU64:
+        case block::Kind::kF64:
+          VV_RETURN_IF_ERROR(r->ReadU64(c.column, 0, c.n_values, &numbers));
+          break;
+        case block::Kind::kFixed8:
+        case block::Kind::kFixed16:
+          VV_RETURN_IF_ERROR(r->ReadFixed(c.column, 0, c.n_values, &fixed));
+          break;
+        case block::Kind::kString:
+        case block::Kind::kBytes:
+          VV_RETURN_IF_ERROR(r->ReadStringViews(c.column, 0, c.n_values, &strings));
+          break;
+      }
+      ColumnCost& cost = out[r->ColumnName(c.column)];
+      cost.decode_s += Seconds(std::chrono::steady_clock::now() - t0);
+      cost.bytes += c.length;
+      cost.values += c.n_values;
+    }
+  }
+  return out;
+}
+
+// Writes the block once per page codec and compares, for the largest columns, the stored
+// bytes per span and the full-decode speed (the "lz4 for hot columns" question).
+int StudyCodecs(const Options& o, const Workload& w) {
+  struct Variant {
+    const char* name;
+    block::Codec codec;
+    int level;
+  };
+
+  const Variant variants[] = {{"none", block::Codec::kNone, 0},
+                              {"lz4", block::Codec::kLz4, 0},
+                              {"zstd-1", block::Codec::kZstd, 1},
+                              {"zstd-3", block::Codec::kZstd, 3},
+                              {"zstd-7", block::Codec::kZstd, 7}};
+  const double spans = static_cast<double>(w.spans);
+  std::vector<std::map<std::string, ColumnCost>> costs;
+  std::printf("\npage codec study (%d rounds each; decode = every value of the column):\n",
+              o.rounds);
+  std::printf("  %-8s %10s %12s %14s %12s\n", "codec", "B/span", "write k/s", "decode MB/s*",
+              "find p50 us");
+  for (const Variant& v : variants) {
+    block::BlockWriterOptions opts = WriterOptions(o);
+    opts.row_group.compression.codec = v.codec;
+    opts.row_group.compression.level = v.level == 0 ? opts.row_group.compression.level : v.level;
+    std::vector<double> secs;
+    backend::InMemoryBackend mem;
+    BlockResult block;
+    for (int i = 0; i < o.rounds; ++i) {
+      backend::InMemoryBackend scratch;
+      auto r = WriteBlock(w, opts, i + 1 == o.rounds ? &mem : &scratch);
+      if (!r.ok()) {
+        std::fprintf(stderr, "write: %s\n", r.status().ToString().c_str());
+        return 1;
+      }
+      secs.push_back(r->seconds);
+      block = *r;
+    }
+    block::BlockReader reader(&mem, block.meta);
+    auto measured = MeasureColumns(reader);
+    if (!measured.ok()) {
+      std::fprintf(stderr, "measure: %s\n", measured.status().ToString().c_str());
+      return 1;
+    }
+    double decode_s = 0;
+    for (const auto& [name, cost] : *measured) {
+      decode_s += cost.decode_s;
+    }
+    std::vector<double> lat;
+    size_t k = 0;
+    for (const auto& [id, bytes] : w.traces) {
+      if (k++ % 40 != 0) {
+        continue;
+      }
+      auto t0 = std::chrono::steady_clock::now();
+      auto found = reader.FindTrace(id);
+      lat.push_back(Seconds(std::chrono::steady_clock::now() - t0) * 1e6);
+    }
+    std::printf("  %-8s %10.2f %12.0f %14.0f %12.0f\n", v.name,
+                static_cast<double>(block.stored_bytes) / spans, spans / Median(secs) / 1e3,
+                static_cast<double>(w.otlp_bytes) / decode_s / 1e6, Median(lat));
+    costs.push_back(std::move(measured).value());
+  }
+  std::printf("  (* decode MB/s: MB of OTLP input per second of decoding every column)\n");
+  // Largest columns under zstd-3: bytes/span and decode ns/value per codec.
+  std::vector<std::pair<uint64_t, std::string>> order;
+  for (const auto& [name, cost] : costs[3]) {
+    order.emplace_back(cost.bytes, name);
+  }
+  std::sort(order.rbegin(), order.rend());
+  std::printf("\n  %-44s", "column: B/span | decode ns/value");
+  for (const Variant& v : variants) {
+    std::printf(" %15s", v.name);
+  }
+  std::printf("\n");
+  for (size_t i = 0; i < order.size() && i < static_cast<size_t>(o.columns); ++i) {
+    std::printf("  %-44s", order[i].second.c_str());
+    for (const auto& c : costs) {
+      auto it = c.find(order[i].second);
+      if (it == c.end()) {
+        std::printf(" %15s", "-");
+        continue;
+      }
+      std::printf("  %6.3f | %5.1f", static_cast<double>(it->second.bytes) / spans,
+                  it->second.decode_s * 1e9
+                      / static_cast<double>(std::max<uint64_t>(1, it->second.values)));
+    }
+    std::printf("\n");
+  }
+  return 0;
+}
+
 int Run(const Options& o) {
   auto gen_start = std::chrono::steady_clock::now();
   auto workload = Generate(o);
@@ -263,6 +399,9 @@ int Run(const Options& o) {
     return 1;
   }
   const Workload& w = *workload;
+  if (o.codecs) {
+    return StudyCodecs(o, w);
+  }
   std::printf(
       "workload: %d requests x %d traces x %d spans = %llu spans, %zu traces, "
       "%.1f MB OTLP (%.1f B/span), generated in %.1f s\n",
