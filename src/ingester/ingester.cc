@@ -58,6 +58,7 @@ void Ingester::Start() {
 
 void Ingester::Stop() {
   accepting_.store(false);
+  RefuseParked(Status::Unavailable("ingester is shutting down"));
   {
     std::lock_guard<std::mutex> lock(loop_mu_);
     stopping_ = true;
@@ -139,6 +140,7 @@ void Ingester::Flush(FlushJob job) {
   auto reader = std::make_shared<block::BlockReader>(storage_.backend, *meta);
   int64_t now = clock_->MonotonicNanos();
   job.inst->cut.MarkFlushed(&block, std::move(reader), now);
+  RetryParked();  // the block's memory is free now
   BlocksCompletedTotal().WithLabels({job.tenant}).Inc();
   CompletionDurationSeconds().WithLabels().Observe(static_cast<double>(now - start) / 1e9);
   CompletionSizeBytes().WithLabels().Observe(static_cast<double>(meta->size));
@@ -179,14 +181,22 @@ size_t Ingester::flush_queue_length() const {
 }
 
 void Ingester::Loop() {
+  // Wakes every second to let parked pushes in (Tempo's back-pressure checks once a second)
+  // and sweeps every flush_check_period.
+  auto tick = std::min<Duration>(config_.flush_check_period, std::chrono::seconds(1));
+  auto next_sweep = std::chrono::steady_clock::now() + config_.flush_check_period;
   std::unique_lock<std::mutex> lock(loop_mu_);
   while (!stopping_) {
-    loop_cv_.wait_for(lock, config_.flush_check_period, [this] { return stopping_; });
+    loop_cv_.wait_for(lock, tick, [this] { return stopping_; });
     if (stopping_) {
       break;
     }
     lock.unlock();
-    Sweep(false);
+    if (std::chrono::steady_clock::now() >= next_sweep) {
+      Sweep(false);
+      next_sweep = std::chrono::steady_clock::now() + config_.flush_check_period;
+    }
+    RetryParked();
     lock.lock();
   }
 }
@@ -217,30 +227,107 @@ const Ingester::Instance* Ingester::Get(const std::string& tenant) const {
   return it == tenants_.end() ? nullptr : it->second.get();
 }
 
+Status Ingester::MemoryPressure() const {
+  if (config_.max_live_traces_bytes <= 0) {
+    return Status::Ok();
+  }
+  int64_t held = live_bytes();
+  if (held >= config_.max_live_traces_bytes) {
+    return Status::ResourceExhausted(fmt::format(
+        "live traces hold {} bytes, at the live_store.max_live_traces_bytes limit of {}", held,
+        config_.max_live_traces_bytes));
+  }
+  int64_t waiting = unflushed_bytes();
+  if (waiting >= config_.max_live_traces_bytes) {
+    return Status::ResourceExhausted(
+        fmt::format("complete blocks waiting to be flushed hold {} bytes, at the "
+                    "live_store.max_live_traces_bytes limit of {}",
+                    waiting, config_.max_live_traces_bytes));
+  }
+  return Status::Ok();
+}
+
 void Ingester::PushTraces(const std::string& tenant, model::RegroupedBatch batch,
                           std::function<void(Status)> done) {
   if (!accepting_.load()) {
     done(Status::Unavailable("ingester is shutting down"));
     return;
   }
-  if (config_.max_live_traces_bytes > 0) {
-    int64_t held = live_bytes();
-    if (held >= config_.max_live_traces_bytes) {
-      done(Status::ResourceExhausted(fmt::format(
-          "live traces hold {} bytes, at the live_store.max_live_traces_bytes limit of {}; retry "
-          "later",
-          held, config_.max_live_traces_bytes)));
-      return;
-    }
-    int64_t waiting = unflushed_bytes();
-    if (waiting >= config_.max_live_traces_bytes) {
-      done(Status::ResourceExhausted(
-          fmt::format("complete blocks waiting to be flushed hold {} bytes, at the "
-                      "live_store.max_live_traces_bytes limit of {}; retry later",
-                      waiting, config_.max_live_traces_bytes)));
+  {
+    std::unique_lock<std::mutex> lock(parked_mu_);
+    // Pushes wait in arrival order: while any is parked, new ones queue behind it.
+    if (!parked_.empty() || !MemoryPressure().ok()) {
+      auto size = static_cast<int64_t>(batch.data.size());
+      if (!parked_.empty() && parked_bytes_ + size > MaxParkedBytes()) {
+        lock.unlock();
+        done(Status::ResourceExhausted(fmt::format(
+            "{}; {} bytes of pushes are already waiting for memory, retry later",
+            MemoryPressure().message(), parked_bytes_)));
+        return;
+      }
+      parked_bytes_ += size;
+      parked_.push_back({tenant, std::move(batch), std::move(done), clock_->MonotonicNanos()});
       return;
     }
   }
+  Apply(tenant, std::move(batch), std::move(done));
+}
+
+int64_t Ingester::MaxParkedBytes() const { return config_.max_live_traces_bytes / 10; }
+
+void Ingester::RetryParked() {
+  while (true) {
+    ParkedPush p;
+    std::vector<ParkedPush> expired;
+    Status pressure;
+    int64_t now = clock_->MonotonicNanos();
+    {
+      std::lock_guard<std::mutex> lock(parked_mu_);
+      if (parked_.empty()) {
+        return;
+      }
+      pressure = MemoryPressure();
+      if (!pressure.ok()) {
+        // Still no room: refuse what has waited too long, so clients can back off and retry.
+        while (!parked_.empty() && now - parked_.front().parked_ns >= kMaxParkNanos) {
+          parked_bytes_ -= static_cast<int64_t>(parked_.front().batch.data.size());
+          expired.push_back(std::move(parked_.front()));
+          parked_.pop_front();
+        }
+      } else {
+        p = std::move(parked_.front());
+        parked_.pop_front();
+        parked_bytes_ -= static_cast<int64_t>(p.batch.data.size());
+      }
+    }
+    if (!pressure.ok()) {
+      for (ParkedPush& e : expired) {
+        BackPressureSecondsTotal().Inc(static_cast<double>(now - e.parked_ns) / 1e9);
+        e.done(Status::ResourceExhausted(
+            fmt::format("{}; the push waited {} s for memory, retry later", pressure.message(),
+                        kMaxParkNanos / 1'000'000'000)));
+      }
+      return;
+    }
+    BackPressureSecondsTotal().Inc(static_cast<double>(now - p.parked_ns) / 1e9);
+    Apply(p.tenant, std::move(p.batch), std::move(p.done));
+  }
+}
+
+void Ingester::RefuseParked(const Status& why) {
+  std::deque<ParkedPush> refused;
+  {
+    std::lock_guard<std::mutex> lock(parked_mu_);
+    refused.swap(parked_);
+    parked_bytes_ = 0;
+  }
+  for (ParkedPush& p : refused) {
+    p.done(why);
+  }
+}
+
+void Ingester::Apply(const std::string& tenant, model::RegroupedBatch batch,
+                     std::function<void(Status)> done) {
   Instance* inst = GetOrCreate(tenant);
   auto limits = overrides_->ForTenant(tenant);
   LiveTraces::Limits l{limits->ingestion_max_traces_per_user, limits->global_max_bytes_per_trace};
@@ -376,14 +463,17 @@ std::vector<std::pair<std::string, Ingester::Instance*>> Ingester::Instances() c
 
 void Ingester::Sweep(bool force) {
   int64_t now = clock_->MonotonicNanos();
-  for (auto& [tenant, inst] : Instances()) {
+  // Plain variables, not structured bindings: clang 14 (the fuzz build) cannot capture bindings.
+  for (auto& entry : Instances()) {
+    const std::string& tenant = entry.first;
+    Instance* inst = entry.second;
     uint64_t next_seq = 0;
     {
       // Every push below next_seq is in memory (live or cut) from here on.
       std::lock_guard<std::mutex> lock(inst->push_mu);
       next_seq = inst->next_seq;
     }
-    auto queue_flush = [this, &tenant = tenant, inst = inst](
+    auto queue_flush = [this, &tenant, inst](
                            std::shared_ptr<const CutTraces::Block> block) {
       BlocksCutTotal().WithLabels({tenant}).Inc();
       {

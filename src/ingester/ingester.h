@@ -9,9 +9,11 @@
 //
 // Limits (per tenant, from overrides): max_traces_per_user -> LIVE_TRACES_EXCEEDED discards,
 // max_bytes_per_trace -> TRACE_TOO_LARGE discards (both after the push is acknowledged, as
-// Tempo does); max_live_traces_bytes -> the push is refused with RESOURCE_EXHAUSTED so the client
-// retries later (Tempo blocks the consumer instead); the same when complete blocks waiting for
-// their flush hold max_live_traces_bytes (the backend is not keeping up). Thread-safe.
+// Tempo does). max_live_traces_bytes is back-pressure, as in Tempo: while live traces (or
+// complete blocks waiting for their flush) hold that much, pushes wait, in arrival order, and
+// are let in as memory frees (checked every second and after each flush). A push that waited
+// 30 s, or that finds a tenth of the limit already waiting, is refused with RESOURCE_EXHAUSTED
+// so the client backs off and retries. Thread-safe.
 
 #include <condition_variable>
 #include <deque>
@@ -85,6 +87,7 @@ class Ingester final : public distributor::TraceSink {
   int64_t cut_bytes() const;
   int64_t unflushed_bytes() const;
   size_t flush_queue_length() const;
+  void RetryParkedForTesting() { RetryParked(); }
 
  private:
   struct Instance {
@@ -97,6 +100,23 @@ class Ingester final : public distributor::TraceSink {
     LiveTraces live;
     CutTraces cut;
   };
+
+  struct ParkedPush {
+    std::string tenant;
+    model::RegroupedBatch batch;
+    std::function<void(Status)> done;
+    int64_t parked_ns = 0;
+  };
+  static constexpr int64_t kMaxParkNanos = 30'000'000'000;
+  // OK, or ResourceExhausted naming the memory limit that is reached.
+  Status MemoryPressure() const;
+  int64_t MaxParkedBytes() const;
+  // Appends a push to the live traces and the WAL.
+  void Apply(const std::string& tenant, model::RegroupedBatch batch,
+             std::function<void(Status)> done);
+  // Lets parked pushes in while memory allows; refuses those parked too long.
+  void RetryParked();
+  void RefuseParked(const Status& why);
 
   struct FlushJob {
     std::string tenant;
@@ -135,6 +155,10 @@ class Ingester final : public distributor::TraceSink {
   int flushes_in_flight_ = 0;              // guarded by flush_mu_
   bool flush_stopping_ = false;            // guarded by flush_mu_
   std::vector<std::thread> flush_workers_;
+
+  std::mutex parked_mu_;
+  std::deque<ParkedPush> parked_;  // guarded by parked_mu_
+  int64_t parked_bytes_ = 0;       // guarded by parked_mu_
 };
 
 }  // namespace vivace::ingester

@@ -203,18 +203,47 @@ TEST_F(IngesterTest, TraceTooLargeDiscards) {
       10);
 }
 
-TEST_F(IngesterTest, MemoryLimitRefusesPushes) {
-  cfg_.live_store.max_live_traces_bytes = 100;
+TEST_F(IngesterTest, MemoryLimitHoldsPushesUntilMemoryIsFree) {
+  cfg_.live_store.max_live_traces_bytes = 1000;  // a tenth of it (or one push) may wait
   Make();
-  ASSERT_TRUE(Push("m", testing::MakeTrace({.seed = 6, .spans = 3})).ok());
-  EXPECT_EQ(Push("m", testing::MakeTrace({.seed = 7})).code(), Code::kResourceExhausted);
-  // Cut but not flushed: the waiting complete block holds the memory now.
+  ASSERT_TRUE(Push("m", testing::MakeTrace({.seed = 6, .spans = 5})).ok());
+  ASSERT_GE(ing_->live_bytes(), 1000);
+  // Over the limit: the next push waits (no answer yet); a third no longer fits the waiting
+  // room and is refused so its client backs off.
+  Status parked = Status::Internal("not called");
+  ing_->PushTraces("m", Batch(testing::MakeTrace({.seed = 7, .spans = 1})),
+                   [&](Status s) { parked = std::move(s); });
+  EXPECT_EQ(parked.code(), Code::kInternal);
+  EXPECT_EQ(Push("m", testing::MakeTrace({.seed = 8, .spans = 4})).code(),
+            Code::kResourceExhausted);
+  // Cut but not flushed: the complete block waiting for its flush holds the memory now.
   ing_->Sweep(true);
-  EXPECT_EQ(Push("m", testing::MakeTrace({.seed = 7})).code(), Code::kResourceExhausted);
+  EXPECT_EQ(parked.code(), Code::kInternal);
   ing_->Start();
-  ASSERT_TRUE(ing_->FlushAll().ok());  // flushing frees it
-  EXPECT_TRUE(Push("m", testing::MakeTrace({.seed = 7})).ok());
+  ASSERT_TRUE(ing_->FlushAll().ok());  // flushing frees it and lets the parked push in
+  EXPECT_TRUE(parked.ok()) << parked.ToString();
+  EXPECT_EQ(CountFragments(ing_->FindTraceById("m", Id(7))), 1u);
   ing_->Stop();
+}
+
+TEST_F(IngesterTest, ParkedPushesAreRefusedAfterWaitingTooLongOrAtStop) {
+  cfg_.live_store.max_live_traces_bytes = 1000;
+  Make();
+  ASSERT_TRUE(Push("m", testing::MakeTrace({.seed = 6, .spans = 5})).ok());
+  Status first = Status::Internal("not called");
+  ing_->PushTraces("m", Batch(testing::MakeTrace({.seed = 7, .spans = 1})),
+                   [&](Status s) { first = std::move(s); });
+  clock_.Advance(std::chrono::seconds(31));
+  ing_->RetryParkedForTesting();
+  EXPECT_EQ(first.code(), Code::kResourceExhausted);
+  EXPECT_NE(first.message().find("waited 30 s"), std::string::npos) << first.ToString();
+  Status second = Status::Internal("not called");
+  ing_->PushTraces("m", Batch(testing::MakeTrace({.seed = 9, .spans = 1})),
+                   [&](Status s) { second = std::move(s); });
+  ing_->RetryParkedForTesting();
+  EXPECT_EQ(second.code(), Code::kInternal);  // still waiting
+  ing_->Stop();
+  EXPECT_EQ(second.code(), Code::kUnavailable);
 }
 
 TEST_F(IngesterTest, AcknowledgedPushesSurviveARestart) {

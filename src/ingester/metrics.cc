@@ -66,4 +66,13 @@ metrics::Family<metrics::Counter>& BlocksClearedTotal() {
   return f;
 }
 
+metrics::Counter& BackPressureSecondsTotal() {
+  static auto& c = metrics::DefaultRegistry()
+                       .NewCounter("tempo_live_store_back_pressure_seconds_total",
+                                   "Seconds pushes waited because live traces (or complete "
+                                   "blocks waiting to be flushed) held max_live_traces_bytes.")
+                       .WithLabels();
+  return c;
+}
+
 }  // namespace vivace::ingester

@@ -17,5 +17,7 @@ metrics::Family<metrics::Counter>& CompletionRetriesTotal();
 metrics::Family<metrics::Histogram>& CompletionDurationSeconds();
 metrics::Family<metrics::Histogram>& CompletionSizeBytes();
 metrics::Family<metrics::Counter>& BlocksClearedTotal();
+// Seconds pushes spent waiting for memory (max_live_traces_bytes).
+metrics::Counter& BackPressureSecondsTotal();
 
 }  // namespace vivace::ingester
