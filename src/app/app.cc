@@ -112,7 +112,8 @@ Status App::Start() {
   m.distributor = std::make_unique<distributor::Distributor>(config_, m.overrides.get(),
                                                              m.ingester.get(), &SystemClock::Get());
   m.querier = std::make_unique<querier::Querier>(m.ingester.get(), m.overrides.get(),
-                                                 m.blocklist.get(), m.backend.get());
+                                                 m.blocklist.get(), m.backend.get(),
+                                                 config_.querier.max_concurrent_queries);
   m.query_pool = std::make_unique<ThreadPool>(
       "query", static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
   m.trace_by_id = std::make_unique<frontend::TraceByIdHandler>(

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "blocklist/blocklist.h"
+#include "common/thread_pool.h"
 #include "common/status.h"
 #include "ingester/ingester.h"
 #include "model/trace_assembler.h"
@@ -46,9 +47,15 @@ struct TraceByIdResult {
 
 class Querier {
  public:
-  // `blocklist` and `backend` may be null (no backend blocks). None is owned.
+  // `blocklist` and `backend` may be null (no backend blocks). None is owned. Up to
+  // `block_read_concurrency` backend blocks are searched at once (the calling thread included;
+  // querier.max_concurrent_queries in the app).
   Querier(const ingester::Ingester* ingester, const overrides::Overrides* overrides,
-          const blocklist::Blocklist* blocklist = nullptr, backend::RawBackend* backend = nullptr);
+          const blocklist::Blocklist* blocklist = nullptr, backend::RawBackend* backend = nullptr,
+          int block_read_concurrency = 1);
+  ~Querier();
+  Querier(const Querier&) = delete;
+  Querier& operator=(const Querier&) = delete;
 
   // DataLoss if data held in memory cannot be decoded. Blocks that cannot be read are logged,
   // counted (vivace_block_read_failures_total) and skipped.
@@ -63,6 +70,8 @@ class Querier {
   const overrides::Overrides* overrides_;
   const blocklist::Blocklist* blocklist_;
   mutable BlockReaders readers_;
+  std::unique_ptr<ThreadPool> block_pool_;  // null: blocks are searched on the calling thread
+  size_t block_pool_threads_;
 };
 
 }  // namespace vivace::querier

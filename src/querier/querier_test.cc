@@ -58,7 +58,8 @@ class QuerierTest : public ::testing::Test {
   backend::InMemoryBackend backend_;
   blocklist::Blocklist blocklist_;
   ingester::Ingester ing_;
-  Querier q_{&ing_, &overrides_, &blocklist_, &backend_};
+  // Blocks are searched in parallel, as in the app.
+  Querier q_{&ing_, &overrides_, &blocklist_, &backend_, 4};
 };
 
 TEST_F(QuerierTest, CombinesPartsAcrossPushesAndTenants) {
