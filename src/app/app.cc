@@ -14,6 +14,7 @@
 #include "common/thread_pool.h"
 #include "distributor/distributor.h"
 #include "frontend/trace_by_id.h"
+#include "generator/generator.h"
 #include "ingester/ingester.h"
 #include "net/http_server.h"
 #include "net/router.h"
@@ -35,6 +36,7 @@ struct App::Modules {
   std::unique_ptr<ingester::wal::Wal> wal;
   std::unique_ptr<ingester::Ingester> ingester;
   std::unique_ptr<distributor::Distributor> distributor;
+  std::unique_ptr<generator::Generator> generator;
   std::unique_ptr<querier::Querier> querier;
   std::unique_ptr<ThreadPool> query_pool;
   std::unique_ptr<frontend::TraceByIdHandler> trace_by_id;
@@ -77,6 +79,9 @@ App::App(config::Config config) : config_(std::move(config)), m_(std::make_uniqu
 App::~App() { Stop(); }
 
 Status App::Start() {
+  if (config_.target == "metrics-generator") {
+    return StartGeneratorOnly();
+  }
   if (config_.target != "all" && config_.target != "scalable-single-binary") {
     return Status::Unimplemented(fmt::format(
         "target {} is not available yet: this build runs the monolithic mode (-target=all) only",
@@ -111,6 +116,9 @@ Status App::Start() {
 
   m.distributor = std::make_unique<distributor::Distributor>(config_, m.overrides.get(),
                                                              m.ingester.get(), &SystemClock::Get());
+  VV_RETURN_IF_ERROR(StartGenerator());
+  generator::Generator* gen = m.generator.get();
+  m.distributor->SetGenerator(gen, [gen](const std::string& t) { return gen->TenantEnabled(t); });
   m.querier = std::make_unique<querier::Querier>(m.ingester.get(), m.overrides.get(),
                                                  m.blocklist.get(), m.backend.get(),
                                                  config_.querier.max_concurrent_queries);
@@ -126,6 +134,42 @@ Status App::Start() {
   VV_RETURN_IF_ERROR(StartApi());
   services_.Set("querier", server::ServiceState::kRunning);
   services_.Set("query-frontend", server::ServiceState::kRunning);
+  services_.Set("server", server::ServiceState::kRunning);
+  return Status::Ok();
+}
+
+Status App::StartGenerator() {
+  services_.Set("metrics-generator", server::ServiceState::kStarting);
+  m_->generator = std::make_unique<generator::Generator>(config_, m_->overrides.get(),
+                                                         &SystemClock::Get());
+  VV_RETURN_IF_ERROR(m_->generator->Start());
+  services_.Set("metrics-generator", server::ServiceState::kRunning);
+  return Status::Ok();
+}
+
+// -target=metrics-generator: the generator and the ops endpoints. Spans reach it once the
+// distributor -> generator network path exists (microservices work); until then it serves
+// /ready, /metrics and /status only.
+Status App::StartGeneratorOnly() {
+  Modules& m = *m_;
+  m.overrides = std::make_unique<overrides::Overrides>(config_.overrides);
+  services_.Set("overrides", server::ServiceState::kRunning);
+  VV_RETURN_IF_ERROR(StartGenerator());
+  server::RegisterOpsRoutes(&m.api_router, {&config_, &services_, &m.api_router},
+                            config_.http_api_prefix);
+  const config::ServerConfig& s = config_.server;
+  m.http_server = std::make_unique<net::HttpServer>(
+      net::HttpServerOptions{.name = "http",
+                             .address = s.http_listen_address,
+                             .port = s.http_listen_port,
+                             .threads = IoThreads(),
+                             .max_body_bytes = 16 * 1024 * 1024,
+                             .idle_timeout = s.http_server_idle_timeout,
+                             .read_timeout = s.http_server_read_timeout},
+      &m.api_router);
+  VV_RETURN_IF_ERROR(m.http_server->Start());
+  listening_.push_back(
+      {"http", fmt::format("{}:{}", s.http_listen_address, m.http_server->port())});
   services_.Set("server", server::ServiceState::kRunning);
   return Status::Ok();
 }
@@ -329,6 +373,11 @@ void App::Stop() {
   }
   if (m.query_pool) {
     m.query_pool->Stop();
+  }
+  if (m.generator) {
+    // After the receivers: nothing pushes any more; sends the last collection.
+    m.generator->Stop();
+    services_.Set("metrics-generator", server::ServiceState::kTerminated);
   }
   services_.Set("query-frontend", server::ServiceState::kTerminated);
   services_.Set("querier", server::ServiceState::kTerminated);

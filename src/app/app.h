@@ -5,6 +5,7 @@
 // talks to the others in-process:
 //
 //   OTLP gRPC/HTTP receivers -> distributor -> ingester (live traces -> head/complete blocks)
+//                                           -> metrics-generator -> Prometheus remote_write
 //   HTTP API -> frontend handlers -> querier -> ingester
 //
 // Start() fails with Unavailable when a port cannot be bound. Stop() is graceful: /ready turns
@@ -45,6 +46,8 @@ class App {
   // The backend, the blocklist and its poller.
   Status StartStorage();
   Status StartReceivers();
+  Status StartGenerator();
+  Status StartGeneratorOnly();
   Status StartApi();
 
   config::Config config_;

@@ -47,6 +47,12 @@ Distributor::Distributor(const config::Config& config, const overrides::Override
       sink_(sink),
       clock_(clock) {}
 
+void Distributor::SetGenerator(TraceSink* generator,
+                               std::function<bool(const std::string&)> enabled) {
+  generator_ = generator;
+  generator_enabled_ = std::move(enabled);
+}
+
 void Distributor::Push(PushRequest request, std::function<void(PushResult)> done) {
   int64_t start = clock_->MonotonicNanos();
   auto tenant_or = model::ResolveWriteTenant(multitenancy_, request.tenant_header);
@@ -125,6 +131,14 @@ void Distributor::Push(PushRequest request, std::function<void(PushResult)> done
 
   model::RegroupedBatch batch = scan->Regroup();
   TracesPerBatch().WithLabels().Observe(static_cast<double>(batch.traces.size()));
+  if (generator_ != nullptr && generator_enabled_(tenant)) {
+    MetricsGeneratorPushesTotal().WithLabels({"local"}).Inc();
+    generator_->PushTraces(tenant, batch, [](const Status& s) {
+      if (!s.ok()) {
+        MetricsGeneratorPushFailuresTotal().WithLabels({"local"}).Inc();
+      }
+    });
+  }
   const Clock* clock = clock_;
   sink_->PushTraces(tenant, std::move(batch),
                     [done = std::move(done), start, clock, spans](Status s) {

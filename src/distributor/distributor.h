@@ -44,6 +44,12 @@ class Distributor {
   // Calls `done` exactly once, possibly on another thread.
   void Push(PushRequest request, std::function<void(PushResult)> done);
 
+  // Monolithic mode: also hands every batch of a tenant for which `enabled(tenant)` holds (one
+  // with metrics-generator processors) to `generator`, as Tempo's distributor forwards to its
+  // generators. Best effort: a refused hand-off is counted, never reported to the client.
+  // Call before the first Push.
+  void SetGenerator(TraceSink* generator, std::function<bool(const std::string&)> enabled);
+
  private:
   bool multitenancy_;
   int64_t max_attribute_bytes_;
@@ -52,6 +58,8 @@ class Distributor {
   config::LogSpansConfig log_discarded_;
   const overrides::Overrides* overrides_;
   TraceSink* sink_;
+  TraceSink* generator_ = nullptr;
+  std::function<bool(const std::string&)> generator_enabled_;
   const Clock* clock_;
   RateLimiter limiter_;
 };

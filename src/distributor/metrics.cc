@@ -46,6 +46,20 @@ metrics::Family<metrics::Histogram>& TracesPerBatch() {
   return f;
 }
 
+metrics::Family<metrics::Counter>& MetricsGeneratorPushesTotal() {
+  static auto& f = DefaultRegistry().NewCounter("tempo_distributor_metrics_generator_pushes_total",
+                                                "The total number of span pushes sent to metrics-generators.",
+                                                {"metrics_generator"});
+  return f;
+}
+
+metrics::Family<metrics::Counter>& MetricsGeneratorPushFailuresTotal() {
+  static auto& f = DefaultRegistry().NewCounter(
+      "tempo_distributor_metrics_generator_pushes_failures_total",
+      "The total number of failed span pushes sent to metrics-generators.", {"metrics_generator"});
+  return f;
+}
+
 metrics::Family<metrics::Counter>& DiscardedSpansTotal() {
   static auto& f = DefaultRegistry().NewCounter(
       "tempo_discarded_spans_total", "The total number of samples that were discarded.",

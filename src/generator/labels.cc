@@ -1,0 +1,123 @@
+#include "generator/labels.h"
+
+#include <algorithm>
+
+#include "common/hash.h"
+
+namespace vivace::generator {
+namespace {
+
+bool IsLabelChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// Cuts `s` to at most `max` bytes without splitting a UTF-8 sequence.
+void Truncate(std::string& s, size_t max) {
+  if (max == 0 || s.size() <= max) {
+    return;
+  }
+  size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) {
+    --n;
+  }
+  s.resize(n);
+}
+
+void AppendKey(std::string& key, std::string_view name, std::string_view value) {
+  key.append(name);
+  key.push_back('\xff');
+  key.append(value);
+  key.push_back('\xfe');
+}
+
+}  // namespace
+
+std::string SanitizeLabelName(std::string_view name) {
+  std::string out;
+  if (name.empty()) {
+    return out;
+  }
+  out.reserve(name.size() + 1);
+  if (name[0] >= '0' && name[0] <= '9') {
+    out.push_back('_');
+  }
+  for (char c : name) {
+    out.push_back(IsLabelChar(c) ? c : '_');
+  }
+  return out;
+}
+
+LabelBuilder::Entry& LabelBuilder::Slot() {
+  if (count_ == entries_.size()) {
+    entries_.emplace_back();
+  }
+  return entries_[count_];
+}
+
+void LabelBuilder::Commit(Entry& e) {
+  Truncate(e.name, max_name_);
+  Truncate(e.value, max_value_);
+  // Later additions of the same name win; an empty value deletes.
+  for (size_t i = 0; i < count_; ++i) {
+    if (entries_[i].name == e.name) {
+      if (e.value.empty()) {
+        std::swap(entries_[i], entries_[count_ - 1]);
+        --count_;
+      } else {
+        std::swap(entries_[i].value, e.value);
+      }
+      return;
+    }
+  }
+  if (!e.value.empty()) {
+    ++count_;
+  }
+}
+
+void LabelBuilder::Add(std::string_view name, std::string_view value) {
+  Entry& e = Slot();
+  e.name.assign(name);
+  e.value.assign(value);
+  Commit(e);
+}
+
+std::string& LabelBuilder::Scratch() { return Slot().value; }
+
+void LabelBuilder::AddScratch(std::string_view name) {
+  Entry& e = Slot();
+  e.name.assign(name);
+  Commit(e);
+}
+
+uint64_t LabelBuilder::Finish() {
+  order_.resize(count_);
+  for (size_t i = 0; i < count_; ++i) {
+    order_[i] = static_cast<uint32_t>(i);
+  }
+  std::sort(order_.begin(), order_.end(),
+            [this](uint32_t a, uint32_t b) { return entries_[a].name < entries_[b].name; });
+  key_.clear();
+  for (uint32_t i : order_) {
+    AppendKey(key_, entries_[i].name, entries_[i].value);
+  }
+  return Hash64(key_.data(), key_.size());
+}
+
+LabelSet LabelBuilder::ToLabelSet() const {
+  LabelSet out;
+  out.reserve(count_);
+  for (size_t i = 0; i < count_; ++i) {
+    out.push_back({std::string(name(i)), std::string(value(i))});
+  }
+  return out;
+}
+
+uint64_t HashLabels(const LabelSet& labels) {
+  std::string key;
+  for (const Label& l : labels) {
+    AppendKey(key, l.name, l.value);
+  }
+  return Hash64(key.data(), key.size());
+}
+
+}  // namespace vivace::generator
