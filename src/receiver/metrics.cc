@@ -4,9 +4,8 @@ namespace vivace::receiver {
 
 metrics::Family<metrics::Counter>& AcceptedSpans() {
   static auto& f = metrics::DefaultRegistry().NewCounter(
-      "tempo_receiver_accepted_spans",
-      "Number of spans successfully pushed into the pipeline.", {"receiver", "transport"},
-      metrics::Type::kUntyped);
+      "tempo_receiver_accepted_spans", "Number of spans successfully pushed into the pipeline.",
+      {"receiver", "transport"}, metrics::Type::kUntyped);
   return f;
 }
 

@@ -37,7 +37,8 @@ std::string RpcStatusJson(const Status& status, Duration retry_after) {
     w.Key("@type");
     w.String("type.googleapis.com/google.rpc.RetryInfo");
     w.Key("retryDelay");
-    w.String(fmt::format("{}s", std::chrono::duration_cast<std::chrono::seconds>(retry_after).count()));
+    w.String(
+        fmt::format("{}s", std::chrono::duration_cast<std::chrono::seconds>(retry_after).count()));
     w.EndObject();
     w.EndArray();
   }

@@ -1,0 +1,205 @@
+#include "receiver/zipkin_internal.h"
+
+#include <simdjson.h>
+
+#include <array>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace vivace::receiver {
+
+bool KeyIs(std::string_view key, std::string_view name) {
+  if (key.size() != name.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < key.size(); ++i) {
+    char a = key[i];
+    char b = name[i];
+    if (a == b) {
+      continue;
+    }
+    if (a >= 'A' && a <= 'Z') {
+      a = static_cast<char>(a - 'A' + 'a');
+    }
+    if (b >= 'A' && b <= 'Z') {
+      b = static_cast<char>(b - 'A' + 'a');
+    }
+    if (a != b) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool ParseHexUint64(std::string_view s, uint64_t* out) {
+  if (s.empty()) {
+    return false;
+  }
+  uint64_t v = 0;
+  for (char c : s) {
+    int d = 0;
+    if (c >= '0' && c <= '9') {
+      d = c - '0';
+    } else if (c >= 'a' && c <= 'f') {
+      d = c - 'a' + 10;
+    } else if (c >= 'A' && c <= 'F') {
+      d = c - 'A' + 10;
+    } else {
+      return false;
+    }
+    if (v >> 60 != 0) {
+      return false;  // out of range
+    }
+    v = v << 4 | static_cast<uint64_t>(d);
+  }
+  *out = v;
+  return true;
+}
+
+bool ParseZipkinTraceId(std::string_view s, uint64_t* high, uint64_t* low) {
+  if (s.size() > 16) {
+    return ParseHexUint64(s.substr(0, s.size() - 16), high)
+           && ParseHexUint64(s.substr(s.size() - 16), low);
+  }
+  *high = 0;
+  return ParseHexUint64(s, low);
+}
+
+void DedupeTags(std::vector<ZipkinTag>& tags, uint32_t begin, uint32_t* end) {
+  const uint32_t n = *end - begin;
+  if (n < 2) {
+    return;
+  }
+  uint32_t w = begin;
+  if (n <= 16) {
+    for (uint32_t r = begin; r < *end; ++r) {
+      bool merged = false;
+      for (uint32_t k = begin; k < w; ++k) {
+        if (tags[k].key == tags[r].key) {
+          tags[k].value = tags[r].value;
+          merged = true;
+          break;
+        }
+      }
+      if (!merged) {
+        tags[w++] = tags[r];
+      }
+    }
+  } else {
+    std::unordered_map<std::string_view, uint32_t> seen;
+    seen.reserve(n);
+    for (uint32_t r = begin; r < *end; ++r) {
+      auto [it, inserted] = seen.emplace(tags[r].key, w);
+      if (inserted) {
+        tags[w++] = tags[r];
+      } else {
+        tags[it->second].value = tags[r].value;
+      }
+    }
+  }
+  *end = w;
+}
+
+bool IsNonSpanAttribute(std::string_view key) {
+  static constexpr std::array<std::string_view, 88> kKeys = {
+      "cloud.provider",
+      "cloud.account.id",
+      "cloud.region",
+      "cloud.availability_zone",
+      "cloud.platform",
+      "aws.ecs.container.arn",
+      "aws.ecs.cluster.arn",
+      "aws.ecs.launchtype",
+      "aws.ecs.task.arn",
+      "aws.ecs.task.family",
+      "aws.ecs.task.revision",
+      "aws.eks.cluster.arn",
+      "aws.log.group.names",
+      "aws.log.group.arns",
+      "aws.log.stream.names",
+      "aws.log.stream.arns",
+      "container.name",
+      "container.id",
+      "container.runtime",
+      "container.image.name",
+      "container.image.tag",
+      "deployment.environment",
+      "device.id",
+      "device.model.identifier",
+      "device.model.name",
+      "device.manufacturer",
+      "faas.name",
+      "faas.id",
+      "faas.version",
+      "faas.instance",
+      "faas.max_memory",
+      "host.id",
+      "host.name",
+      "host.type",
+      "host.arch",
+      "host.image.name",
+      "host.image.id",
+      "host.image.version",
+      "k8s.cluster.name",
+      "k8s.node.name",
+      "k8s.node.uid",
+      "k8s.namespace.name",
+      "k8s.pod.uid",
+      "k8s.pod.name",
+      "k8s.container.name",
+      "k8s.container.restart_count",
+      "k8s.replicaset.uid",
+      "k8s.replicaset.name",
+      "k8s.deployment.uid",
+      "k8s.deployment.name",
+      "k8s.statefulset.uid",
+      "k8s.statefulset.name",
+      "k8s.daemonset.uid",
+      "k8s.daemonset.name",
+      "k8s.job.uid",
+      "k8s.job.name",
+      "k8s.cronjob.uid",
+      "k8s.cronjob.name",
+      "os.type",
+      "os.description",
+      "os.name",
+      "os.version",
+      "process.pid",
+      "process.executable.name",
+      "process.executable.path",
+      "process.command",
+      "process.command_line",
+      "process.command_args",
+      "process.owner",
+      "process.runtime.name",
+      "process.runtime.version",
+      "process.runtime.description",
+      "service.name",
+      "service.namespace",
+      "service.instance.id",
+      "service.version",
+      "telemetry.sdk.name",
+      "telemetry.sdk.language",
+      "telemetry.sdk.version",
+      "telemetry.auto.version",
+      "webengine.name",
+      "webengine.version",
+      "webengine.description",
+      "otlp.service.name.source",
+      "otel.library.name",
+      "otel.library.version",
+      "opencensus.starttime",
+      "opencensus.exporterversion",
+  };
+  static const std::unordered_set<std::string_view> kSet = [] {
+    std::unordered_set<std::string_view> set(kKeys.begin(), kKeys.end());
+    set.insert("opencensus.resourcetype");
+    return set;
+  }();
+  return kSet.count(key) != 0;
+}
+
+bool IsUtf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
+
+}  // namespace vivace::receiver
