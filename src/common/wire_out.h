@@ -76,8 +76,10 @@ class WireOut {
     Ensure(16 + s.size());
     Tag(field, protowire::WireType::kLen);
     Varint(s.size());
-    std::memcpy(buf_.data() + pos_, s.data(), s.size());
-    pos_ += s.size();
+    if (!s.empty()) {  // memcpy from a null view is undefined even for 0 bytes
+      std::memcpy(buf_.data() + pos_, s.data(), s.size());
+      pos_ += s.size();
+    }
   }
 
   // The number of bytes written so far.

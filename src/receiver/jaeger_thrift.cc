@@ -247,7 +247,7 @@ class ThriftBatchDecoder {
     // 5 operationName, 7 flags, 8 startTime, 9 duration.
     int set = 0;
     bool lists = false;  // a list field was present (even empty): not a blank span
-    auto idx = [this](size_t n) { return static_cast<uint32_t>(n); };
+    auto idx = [](size_t n) { return static_cast<uint32_t>(n); };
     s.refs_begin = s.refs_end = idx(out_->refs.size());
     s.tags_begin = s.tags_end = idx(out_->tags.size());
     s.logs_begin = s.logs_end = idx(out_->logs.size());

@@ -137,8 +137,6 @@ class OtlpOut {
   protowire::WireOut::Mark rs_{};
   protowire::WireOut::Mark ss_{};
   protowire::WireOut::Mark span_{};
-  bool in_events_ = false;
-  bool in_links_ = false;
   size_t spans_ = 0;
 };
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <numeric>
 
@@ -269,7 +270,9 @@ class V2Translator {
         case simdjson::dom::element_type::DOUBLE: {
           double d = value.get_double().value_unsafe();
           if (std::fmod(d, 1.0) == 0.0) {
-            attrs->Put(k, Value::Int(static_cast<int64_t>(d)));
+            // Go's int64(float64) on amd64 gives the minimum int64 when out of range.
+            const bool fits = d >= -9223372036854775808.0 && d < 9223372036854775808.0;
+            attrs->Put(k, Value::Int(fits ? static_cast<int64_t>(d) : INT64_MIN));
           } else {
             attrs->Put(k, Value::Double(d));
           }

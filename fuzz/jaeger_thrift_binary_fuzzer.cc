@@ -1,0 +1,27 @@
+// Fuzzes the Jaeger agent UDP path for thrift binary (port 6832): an Agent.emitBatch
+// datagram is decoded and translated as the thrift flavour; the same bytes also go through the
+// bare-Batch decoder of the HTTP /api/traces receiver (binary protocol, no envelope).
+
+#include <string>
+
+#include "fuzz/fuzz_target.h"
+#include "fuzz/otlp_check.h"
+#include "receiver/jaeger.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace vivace::receiver;
+  vivace::ByteView input(data, size);
+  JaegerBatch batch;
+  if (DecodeJaegerEmitBatch(input, ThriftProtocol::kBinary, &batch).ok()) {
+    size_t spans = 0;
+    std::string otlp = TranslateJaeger(batch, JaegerFlavor::kThrift, &spans);
+    vivace::fuzz::CheckTranslated(otlp, spans);
+  }
+  JaegerBatch bare;
+  if (DecodeJaegerThriftBatch(input, &bare).ok()) {
+    size_t spans = 0;
+    std::string otlp = TranslateJaeger(bare, JaegerFlavor::kThrift, &spans);
+    vivace::fuzz::CheckTranslated(otlp, spans);
+  }
+  return 0;
+}
