@@ -337,6 +337,9 @@ struct Limits {
   Duration compaction_compaction_window{0};
   Duration metrics_generator_collection_interval{0};  // 0 = registry setting
   Duration metrics_generator_ingestion_time_range_slack{0};
+  Duration metrics_generator_native_histogram_min_reset_duration = minutes(15);
+  double metrics_generator_native_histogram_bucket_factor = 1.1;
+  uint32_t metrics_generator_native_histogram_max_bucket_number = 100;
   uint32_t metrics_generator_max_active_series = 0;
   uint32_t metrics_generator_max_active_entities = 0;
   uint32_t metrics_generator_max_cardinality_per_label = 0;

@@ -22,11 +22,13 @@ void AddGeneratorLimits(SchemaBuilder<Limits> b) {
   b.Bind("ingestion_time_range_slack", VV_FIELD(metrics_generator_ingestion_time_range_slack));
   b.Bind("generate_native_histograms", VV_FIELD(metrics_generator_generate_native_histograms));
   b.Bind("remote_write_headers", VV_FIELD(metrics_generator_remote_write_headers), kPromSecret);
-  b.AcceptAll({"ring_size", "native_histogram_max_bucket_number", "forwarder.queue_size",
-               "forwarder.workers"},
-              Kind::kInt);
-  b.Accept("native_histogram_bucket_factor", Kind::kFloat);
-  b.Accept("native_histogram_min_reset_duration", Kind::kDuration);
+  b.Bind("native_histogram_bucket_factor",
+         VV_FIELD(metrics_generator_native_histogram_bucket_factor));
+  b.Bind("native_histogram_max_bucket_number",
+         VV_FIELD(metrics_generator_native_histogram_max_bucket_number));
+  b.Bind("native_histogram_min_reset_duration",
+         VV_FIELD(metrics_generator_native_histogram_min_reset_duration));
+  b.AcceptAll({"ring_size", "forwarder.queue_size", "forwarder.workers"}, Kind::kInt);
   b.Accept("span_name_sanitization", Kind::kString);
   b.Accept("dry_run_enabled", Kind::kBool);
 

@@ -92,6 +92,14 @@ class BatchingSink final : public SampleSink {
     }
   }
 
+  void AddHistogram(std::string_view labels, const NativeHistogramValue& value, int64_t ts,
+                    const ExemplarRef* exemplars, size_t exemplar_count) override {
+    builder_.AddHistogram(labels, value, ts, exemplars, exemplar_count);
+    if (builder_.samples() >= max_) {
+      Flush();
+    }
+  }
+
   void Flush() {
     if (!builder_.empty()) {
       counts_->emplace_back(builder_.samples(), builder_.exemplars());
@@ -161,6 +169,18 @@ ProcessorSettings ResolveProcessors(const config::MetricsGeneratorConfig& config
       s.unknown.push_back(p);
     }
   }
+  auto mode = ParseHistogramMode(limits.metrics_generator_generate_native_histograms);
+  if (mode.ok()) {
+    s.histograms.mode = *mode;
+  } else {
+    s.histogram_mode_error = std::string(mode.status().message());
+  }
+  s.histograms.native.bucket_factor = limits.metrics_generator_native_histogram_bucket_factor;
+  s.histograms.native.max_buckets = limits.metrics_generator_native_histogram_max_bucket_number;
+  s.histograms.native.min_reset_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          limits.metrics_generator_native_histogram_min_reset_duration)
+          .count();
   s.span_metrics = sm_all || sm_count || sm_latency || sm_size;
   if (s.span_metrics) {
     s.span_metrics_sub = {sm_all || sm_count, sm_all || sm_latency, sm_all || sm_size};
@@ -233,16 +253,22 @@ void Instance::UpdateProcessors() {
               {"tenant", tenant_}, {"processor", name});
     }
   }
+  if (!next.histogram_mode_error.empty()
+      && next.histogram_mode_error != settings_.histogram_mode_error) {
+    VV_WARN("metrics-generator uses classic histograms", {"tenant", tenant_},
+            {"err", next.histogram_mode_error});
+  }
+  const bool histograms_changed = !(next.histograms == settings_.histograms);
   bool failed = false;
   if (!next.span_metrics) {
     span_metrics_.reset();
   } else if (!span_metrics_ || next.span_metrics_config != settings_.span_metrics_config
-             || !(next.span_metrics_sub == settings_.span_metrics_sub)) {
+             || !(next.span_metrics_sub == settings_.span_metrics_sub) || histograms_changed) {
     span_metrics_.reset();
     metrics::Counter* filtered =
         &SpansDiscardedTotal().WithLabels({tenant_, "span_metrics_filtered"});
     auto p = SpanMetricsProcessor::Create(next.span_metrics_config, next.span_metrics_sub,
-                                          registry_.get(), filtered);
+                                          registry_.get(), filtered, next.histograms);
     if (p.ok()) {
       span_metrics_ = std::move(p).value();
     } else {
@@ -253,7 +279,7 @@ void Instance::UpdateProcessors() {
   if (!next.service_graphs) {
     service_graphs_.reset();
   } else if (!service_graphs_ || next.service_graphs_config != settings_.service_graphs_config
-             || !(next.service_graphs_sub == settings_.service_graphs_sub)) {
+             || !(next.service_graphs_sub == settings_.service_graphs_sub) || histograms_changed) {
     service_graphs_.reset();
     ServiceGraphsCounters c;
     c.filtered = &SpansDiscardedTotal().WithLabels({tenant_, "service_graphs_filtered"});
@@ -264,7 +290,7 @@ void Instance::UpdateProcessors() {
       c.expired_edges[k] = &ServiceGraphsExpiredEdges().WithLabels({tenant_, SpanKindName(k)});
     }
     auto p = ServiceGraphsProcessor::Create(next.service_graphs_config, next.service_graphs_sub,
-                                            registry_.get(), c);
+                                            registry_.get(), c, next.histograms);
     if (p.ok()) {
       service_graphs_ = std::move(p).value();
     } else {

@@ -39,6 +39,9 @@ struct ProcessorSettings {
   bool service_graphs = false;
   ServiceGraphsProcessor::Subprocessors service_graphs_sub;
   config::ServiceGraphsConfig service_graphs_config;
+  // generate_native_histograms and the native_histogram_* limits, for every latency histogram.
+  HistogramOptions histograms;
+  std::string histogram_mode_error;  // an unknown mode (classic histograms are used)
   std::vector<std::string> unknown;  // names Vivace does not run (reported once)
 
   bool operator==(const ProcessorSettings&) const = default;

@@ -166,8 +166,23 @@ void Gauge::RemoveStale(int64_t stale_ms, std::vector<std::string>* stale) {
   }
 }
 
-Histogram::Histogram(Registry* registry, std::string name, std::vector<double> buckets)
-    : Metric(registry, std::move(name)), bounds_(std::move(buckets)) {
+Result<HistogramMode> ParseHistogramMode(std::string_view mode) {
+  if (mode.empty() || mode == "classic") {
+    return HistogramMode::kClassic;
+  }
+  if (mode == "native") {
+    return HistogramMode::kNative;
+  }
+  if (mode == "both") {
+    return HistogramMode::kBoth;
+  }
+  return Status::InvalidArgument("generate_native_histograms: unknown mode \"" + std::string(mode)
+                                 + "\" (expected classic, native or both)");
+}
+
+Histogram::Histogram(Registry* registry, std::string name, std::vector<double> buckets,
+                     HistogramOptions options)
+    : Metric(registry, std::move(name)), options_(options), bounds_(std::move(buckets)) {
   std::erase_if(bounds_, [](double b) { return std::isnan(b) || std::isinf(b); });
   std::sort(bounds_.begin(), bounds_.end());
   bounds_.erase(std::unique(bounds_.begin(), bounds_.end()), bounds_.end());
@@ -175,6 +190,11 @@ Histogram::Histogram(Registry* registry, std::string name, std::vector<double> b
   for (double b : bounds_) {
     le_.push_back(FormatLe(b));
   }
+}
+
+uint32_t Histogram::Weight() const {
+  uint32_t w = options_.classic() ? static_cast<uint32_t>(bounds_.size() + 2) : 0;
+  return w + (options_.native_enabled() ? 1 : 0);
 }
 
 void Histogram::Observe(const LabelBuilder& labels, uint64_t hash, double value, double multiplier,
@@ -186,72 +206,135 @@ void Histogram::Observe(const LabelBuilder& labels, uint64_t hash, double value,
     it = series_.find(hash);
     if (it == series_.end()) {
       Series s;
-      s.count_labels = EncodeSeriesLabels(labels, overflow, name_ + "_count", "");
-      s.sum_labels = EncodeSeriesLabels(labels, overflow, name_ + "_sum", "");
-      std::string bucket_name = name_ + "_bucket";
-      for (const std::string& le : le_) {
-        s.bucket_labels.push_back(EncodeSeriesLabels(labels, overflow, bucket_name, le));
+      if (options_.classic()) {
+        s.count_labels = EncodeSeriesLabels(labels, overflow, name_ + "_count", "");
+        s.sum_labels = EncodeSeriesLabels(labels, overflow, name_ + "_sum", "");
+        std::string bucket_name = name_ + "_bucket";
+        for (const std::string& le : le_) {
+          s.bucket_labels.push_back(EncodeSeriesLabels(labels, overflow, bucket_name, le));
+        }
+        s.buckets.assign(bounds_.size(), 0);
+        s.exemplars.resize(bounds_.size());
       }
-      s.buckets.assign(bounds_.size(), 0);
-      s.exemplars.resize(bounds_.size());
+      if (options_.native_enabled()) {
+        s.native = std::make_unique<Native>(Native{EncodeSeriesLabels(labels, overflow, name_, ""),
+                                                   NativeHistogram(options_.native, now_ms),
+                                                   {},
+                                                   0});
+      }
       it = series_.emplace(hash, std::move(s)).first;
     }
   }
   Series& s = it->second;
-  s.count += multiplier;
-  s.sum += value * multiplier;
-  // First bucket whose bound is >= value (sort.SearchFloat64s); NaN lands in +Inf.
-  size_t first = std::isnan(value)
-                     ? bounds_.size() - 1
-                     : static_cast<size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), value)
-                                           - bounds_.begin());
-  first = std::min(first, bounds_.size() - 1);
-  for (size_t i = first; i < bounds_.size(); ++i) {
-    s.buckets[i] += multiplier;
-  }
-  Exemplar& ex = s.exemplars[first];
+  s.last_updated_ms = now_ms;
+  Exemplar ex;
   ex.len = static_cast<uint8_t>(std::min<size_t>(trace_id.size(), sizeof ex.trace_id));
   if (ex.len > 0) {
     std::copy_n(trace_id.data(), ex.len, ex.trace_id);
   }
   ex.value = value;
-  s.last_updated_ms = now_ms;
+  if (options_.classic()) {
+    s.count += multiplier;
+    s.sum += value * multiplier;
+    // First bucket whose bound is >= value (sort.SearchFloat64s); NaN lands in +Inf.
+    size_t first = std::isnan(value)
+                       ? bounds_.size() - 1
+                       : static_cast<size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), value)
+                                             - bounds_.begin());
+    first = std::min(first, bounds_.size() - 1);
+    for (size_t i = first; i < bounds_.size(); ++i) {
+      s.buckets[i] += multiplier;
+    }
+    s.exemplars[first] = ex;
+  }
+  if (s.native) {
+    double times = std::ceil(multiplier);
+    if (times >= 1) {
+      s.native->histogram.Observe(value, static_cast<uint64_t>(std::min(times, 1e15)), now_ms);
+    }
+    if (!options_.classic() && ex.len > 0) {
+      Native& n = *s.native;
+      if (n.exemplars.size() < kNativeExemplars) {
+        n.exemplars.push_back(ex);
+      } else {
+        n.exemplars[n.next_exemplar] = ex;
+        n.next_exemplar = (n.next_exemplar + 1) % kNativeExemplars;
+      }
+    }
+  }
 }
 
 void Histogram::Collect(int64_t now_ms, int64_t zero_ms, SampleSink& sink) {
   const std::string& label_name = trace_id_label_name();
   for (auto& [hash, s] : series_) {
-    if (s.is_new) {
-      sink.Add(s.count_labels, 0, zero_ms, nullptr);
-    }
-    sink.Add(s.sum_labels, s.sum, now_ms, nullptr);
-    sink.Add(s.count_labels, s.count, now_ms, nullptr);
-    for (size_t i = 0; i < bounds_.size(); ++i) {
+    hex_.clear();
+    refs_.clear();
+    if (options_.classic()) {
       if (s.is_new) {
-        sink.Add(s.bucket_labels[i], 0, zero_ms, nullptr);
+        sink.Add(s.count_labels, 0, zero_ms, nullptr);
       }
-      Exemplar& ex = s.exemplars[i];
-      if (ex.len > 0) {
-        std::string hex = TraceIdExemplarHex(ByteView(ex.trace_id, ex.len));
-        ExemplarRef ref{label_name, hex, ex.value, now_ms};
-        sink.Add(s.bucket_labels[i], s.buckets[i], now_ms, hex.empty() ? nullptr : &ref);
+      sink.Add(s.sum_labels, s.sum, now_ms, nullptr);
+      sink.Add(s.count_labels, s.count, now_ms, nullptr);
+      for (size_t i = 0; i < bounds_.size(); ++i) {
+        if (s.is_new) {
+          sink.Add(s.bucket_labels[i], 0, zero_ms, nullptr);
+        }
+        Exemplar& ex = s.exemplars[i];
+        std::string hex = ex.len > 0 ? TraceIdExemplarHex(ByteView(ex.trace_id, ex.len)) : "";
+        if (!hex.empty()) {
+          hex_.push_back(std::move(hex));
+          ExemplarRef ref{label_name, hex_.back(), ex.value, now_ms};
+          sink.Add(s.bucket_labels[i], s.buckets[i], now_ms, &ref);
+          refs_.push_back(ref);  // "both": the native series carries the bucket exemplars too
+        } else {
+          sink.Add(s.bucket_labels[i], s.buckets[i], now_ms, nullptr);
+        }
         ex.len = 0;
-      } else {
-        sink.Add(s.bucket_labels[i], s.buckets[i], now_ms, nullptr);
       }
+    }
+    if (s.native) {
+      CollectNative(s, now_ms, zero_ms, sink);
     }
     s.is_new = false;
   }
+}
+
+void Histogram::CollectNative(Series& s, int64_t now_ms, int64_t zero_ms, SampleSink& sink) {
+  Native& n = *s.native;
+  n.histogram.Snapshot(&value_);
+  if (s.is_new) {
+    NativeHistogramValue zero;
+    zero.schema = value_.schema;
+    sink.AddHistogram(n.labels, zero, zero_ms, nullptr, 0);
+  }
+  if (!options_.classic()) {
+    const std::string& label_name = trace_id_label_name();
+    for (const Exemplar& ex : n.exemplars) {
+      std::string hex = TraceIdExemplarHex(ByteView(ex.trace_id, ex.len));
+      if (!hex.empty()) {
+        hex_.push_back(std::move(hex));
+        refs_.push_back({label_name, hex_.back(), ex.value, now_ms});
+      }
+    }
+    n.exemplars.clear();
+    n.next_exemplar = 0;
+  }
+  sink.AddHistogram(n.labels, value_, now_ms, refs_.data(), refs_.size());
 }
 
 void Histogram::RemoveStale(int64_t stale_ms, std::vector<std::string>* stale) {
   for (auto it = series_.begin(); it != series_.end();) {
     Series& s = it->second;
     if (s.last_updated_ms < stale_ms) {
-      stale->push_back(std::move(s.count_labels));
-      stale->push_back(std::move(s.sum_labels));
-      for (std::string& b : s.bucket_labels) {
-        stale->push_back(std::move(b));
+      if (options_.classic()) {
+        stale->push_back(std::move(s.count_labels));
+        stale->push_back(std::move(s.sum_labels));
+        for (std::string& b : s.bucket_labels) {
+          stale->push_back(std::move(b));
+        }
+      }
+      if (s.native) {
+        stale->push_back(std::move(s.native->labels));
       }
       Released(it->first);
       series_.erase(it++);
@@ -297,8 +380,9 @@ Gauge* Registry::NewGauge(const std::string& name) {
   return p;
 }
 
-Histogram* Registry::NewHistogram(const std::string& name, std::vector<double> buckets) {
-  auto m = std::make_unique<Histogram>(this, name, std::move(buckets));
+Histogram* Registry::NewHistogram(const std::string& name, std::vector<double> buckets,
+                                  HistogramOptions options) {
+  auto m = std::make_unique<Histogram>(this, name, std::move(buckets), options);
   Histogram* p = m.get();
   Register(std::move(m));
   return p;

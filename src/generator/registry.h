@@ -7,14 +7,17 @@
 // Series semantics follow Tempo: every series carries the external labels (configured ones,
 // `__metrics_gen_instance` and the optional tenant label); a new counter or histogram series
 // first reports 0 at the end of the previous minute so that increase() sees its first
-// increments; histograms report `_count`, `_sum` and cumulative `_bucket{le}` series including
-// `+Inf`, with the trace ID of the last observation per bucket as exemplar; once over
+// increments; classic histograms report `_count`, `_sum` and cumulative `_bucket{le}` series
+// including `+Inf`, with the trace ID of the last observation per bucket as exemplar; native
+// histograms (mode `native` or `both`, see native_histogram.h) report one histogram sample
+// under the metric's own name, with the last trace IDs observed as exemplars; once over
 // `max_active_series`, new series are folded into one `{metric_overflow="true"}` series.
 // Unlike Tempo, a removed series gets a staleness marker at the next collection.
 //
 // Not thread-safe: owned by one tenant instance, which serialises pushes and collections.
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -24,7 +27,9 @@
 #include <absl/container/flat_hash_map.h>
 
 #include "common/bytes.h"
+#include "common/status.h"
 #include "generator/labels.h"
+#include "generator/native_histogram.h"
 #include "generator/write_request.h"
 
 namespace vivace::generator {
@@ -35,6 +40,25 @@ class SampleSink {
   virtual ~SampleSink() = default;
   virtual void Add(std::string_view encoded_labels, double value, int64_t timestamp_ms,
                    const ExemplarRef* exemplar) = 0;
+  virtual void AddHistogram(std::string_view encoded_labels, const NativeHistogramValue& value,
+                            int64_t timestamp_ms, const ExemplarRef* exemplars,
+                            size_t exemplar_count) = 0;
+};
+
+// `generate_native_histograms`: which histogram series a Histogram produces.
+enum class HistogramMode : uint8_t { kClassic, kNative, kBoth };
+// "" and "classic", "native", "both"; InvalidArgument otherwise.
+Result<HistogramMode> ParseHistogramMode(std::string_view mode);
+
+struct HistogramOptions {
+  HistogramMode mode = HistogramMode::kClassic;
+  NativeHistogramSettings native;
+
+  bool classic() const { return mode != HistogramMode::kNative; }
+
+  bool native_enabled() const { return mode != HistogramMode::kClassic; }
+
+  bool operator==(const HistogramOptions&) const = default;
 };
 
 struct RegistryOptions {
@@ -136,20 +160,34 @@ class Gauge final : public Metric {
 
 class Histogram final : public Metric {
  public:
-  // `buckets` are upper bounds in any order; +Inf is added.
-  Histogram(Registry* registry, std::string name, std::vector<double> buckets);
-  // Records `value` `multiplier` times; `trace_id` (raw bytes, may be empty) becomes the
-  // bucket's exemplar.
+  // `buckets` are the classic upper bounds in any order; +Inf is added.
+  Histogram(Registry* registry, std::string name, std::vector<double> buckets,
+            HistogramOptions options);
+  // Records `value` `multiplier` times (native histograms count whole observations:
+  // ceil(multiplier), as Tempo's loop does); `trace_id` (raw bytes, may be empty) becomes the
+  // exemplar.
   void Observe(const LabelBuilder& labels, uint64_t hash, double value, double multiplier,
                ByteView trace_id, int64_t now_ms);
 
   const std::vector<double>& bounds() const { return bounds_; }
+
+  const HistogramOptions& options() const { return options_; }
 
  private:
   struct Exemplar {
     uint8_t trace_id[16] = {};
     uint8_t len = 0;
     double value = 0;
+  };
+
+  // Native-only mode keeps the last exemplars of each series (client_golang keeps 10).
+  static constexpr size_t kNativeExemplars = 10;
+
+  struct Native {
+    std::string labels;
+    NativeHistogram histogram;
+    std::vector<Exemplar> exemplars;  // ring, native-only mode
+    size_t next_exemplar = 0;
   };
 
   struct Series {
@@ -160,20 +198,27 @@ class Histogram final : public Metric {
     std::vector<Exemplar> exemplars;
     double count = 0;
     double sum = 0;
+    std::unique_ptr<Native> native;
     int64_t last_updated_ms = 0;
     bool is_new = true;
   };
 
   void Collect(int64_t now_ms, int64_t zero_ms, SampleSink& sink) override;
+  void CollectNative(Series& s, int64_t now_ms, int64_t zero_ms, SampleSink& sink);
   void RemoveStale(int64_t stale_ms, std::vector<std::string>* stale) override;
 
   size_t SeriesCount() const override { return series_.size(); }
 
-  uint32_t Weight() const override { return static_cast<uint32_t>(bounds_.size() + 2); }
+  uint32_t Weight() const override;
 
+  HistogramOptions options_;
   std::vector<double> bounds_;  // sorted, +Inf last
   std::vector<std::string> le_;
   absl::flat_hash_map<uint64_t, Series> series_;
+  // Scratch for collection.
+  NativeHistogramValue value_;
+  std::deque<std::string> hex_;  // stable addresses: refs_ views them
+  std::vector<ExemplarRef> refs_;
 };
 
 class Registry {
@@ -190,7 +235,8 @@ class Registry {
   // replaces the old metric (its series are dropped, as in Tempo).
   Counter* NewCounter(const std::string& name);
   Gauge* NewGauge(const std::string& name);
-  Histogram* NewHistogram(const std::string& name, std::vector<double> buckets);
+  Histogram* NewHistogram(const std::string& name, std::vector<double> buckets,
+                          HistogramOptions options = {});
   // Drops a metric and its series (processors being removed).
   void RemoveMetric(const Metric* metric);
 

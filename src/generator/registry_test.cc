@@ -98,6 +98,66 @@ TEST(RegistryTest, HistogramBucketsCountSumAndExemplars) {
   EXPECT_EQ(r.active_series(), 5U);  // 3 buckets + count + sum
 }
 
+TEST(RegistryTest, NativeHistogramsStartAtZeroAndCarryTheLastExemplars) {
+  Registry r(Options());
+  HistogramOptions native;
+  native.mode = HistogramMode::kNative;
+  Histogram* h = r.NewHistogram("lat", {0.5, 1}, native);
+  LabelBuilder& b = r.builder();
+  uint64_t hash = Labels(b, {{"s", "a"}});
+  std::string trace(16, '\x11');
+  for (int i = 0; i < 12; ++i) {
+    trace[0] = static_cast<char>(0x10 + i);
+    h->Observe(b, hash, 0.25, 1, trace, kT0);
+  }
+  h->Observe(b, hash, 0, 2.5, ByteView(), kT0);  // ceil(2.5) observations in the zero bucket
+  auto series = CollectAll(r, kT0 + 5);
+  ASSERT_EQ(series.size(), 2U);  // the zero histogram, then the histogram; no classic series
+  EXPECT_EQ(SeriesKey(series[0]), "lat{__metrics_gen_instance=\"host1\",cluster=\"c1\",s=\"a\"}");
+  ASSERT_EQ(series[0].histograms.size(), 1U);
+  EXPECT_EQ(series[0].histograms[0].count_int, 0U);
+  EXPECT_EQ(series[0].histograms[0].schema, 3);
+  EXPECT_EQ(series[0].histograms[0].timestamp_ms, kT0 - kT0 % kMinute - 1000);
+  const DecodedHistogram& d = series[1].histograms[0];
+  EXPECT_EQ(d.count_int, 15U);
+  EXPECT_EQ(d.zero_count_int, 3U);
+  EXPECT_DOUBLE_EQ(d.sum, 3);
+  auto buckets = d.PositiveBuckets();
+  ASSERT_TRUE(buckets.ok());
+  EXPECT_EQ(*buckets, (std::vector<std::pair<int32_t, int64_t>>{{-16, 12}}));  // 0.25 = 2^(-16/8)
+  EXPECT_EQ(series[1].exemplars.size(), 10U);  // the last ten trace IDs
+  EXPECT_EQ(r.active_series(), 1U);
+  series = CollectAll(r, kT0 + 1000);
+  ASSERT_EQ(series.size(), 1U);
+  EXPECT_TRUE(series[0].exemplars.empty());
+  EXPECT_EQ(series[0].histograms[0].count_int, 15U);
+}
+
+TEST(RegistryTest, BothHistogramModesReportClassicAndNativeSeries) {
+  Registry r(Options());
+  HistogramOptions both;
+  both.mode = HistogramMode::kBoth;
+  Histogram* h = r.NewHistogram("lat", {1}, both);
+  uint64_t hash = Labels(r.builder(), {{"s", "a"}});
+  h->Observe(r.builder(), hash, 0.3, 1, std::string(16, '\x01'), kT0);
+  auto series = CollectAll(r, kT0 + 5);
+  size_t native = 0;
+  size_t classic = 0;
+  for (const auto& s : series) {
+    native += s.histograms.size();
+    classic += s.samples.size();
+    if (!s.histograms.empty() && s.histograms[0].count_int == 1) {
+      EXPECT_EQ(s.exemplars.size(), 1U);  // the bucket exemplar, as Tempo's hybrid mode
+    }
+  }
+  EXPECT_EQ(native, 2U);        // zero + value
+  EXPECT_EQ(classic, 7U);  // zero count, sum, count, and a zero and a value per bucket (2)
+  EXPECT_EQ(r.active_series(), 5U);
+  EXPECT_EQ(r.RemoveStaleSeries(kT0 + 1), 5U);
+  series = CollectAll(r, kT0 + 1000);
+  EXPECT_EQ(series.size(), 5U);  // staleness markers for every series, native included
+}
+
 TEST(RegistryTest, MaxActiveSeriesFoldsNewSeriesIntoOverflow) {
   Registry r(Options(2));
   Counter* c = r.NewCounter("m_total");

@@ -75,15 +75,16 @@ std::string_view ServiceGraphsProcessor::Edge::Dimension(std::string_view dim) c
 
 Result<std::unique_ptr<ServiceGraphsProcessor>> ServiceGraphsProcessor::Create(
     config::ServiceGraphsConfig config, Subprocessors subprocessors, Registry* registry,
-    ServiceGraphsCounters counters) {
+    ServiceGraphsCounters counters, HistogramOptions histograms) {
   VV_ASSIGN_OR_RETURN(SpanFilter filter, SpanFilter::Build(config.filter_policies));
   return std::unique_ptr<ServiceGraphsProcessor>(new ServiceGraphsProcessor(
-      std::move(config), subprocessors, registry, counters, std::move(filter)));
+      std::move(config), subprocessors, registry, counters, std::move(filter), histograms));
 }
 
 ServiceGraphsProcessor::ServiceGraphsProcessor(config::ServiceGraphsConfig config,
                                                Subprocessors subprocessors, Registry* registry,
-                                               ServiceGraphsCounters counters, SpanFilter filter)
+                                               ServiceGraphsCounters counters, SpanFilter filter,
+                                               HistogramOptions histograms)
     : config_(std::move(config)),
       sub_(subprocessors),
       registry_(registry),
@@ -115,12 +116,12 @@ ServiceGraphsProcessor::ServiceGraphsProcessor(config::ServiceGraphsConfig confi
   }
   if (sub_.latency) {
     server_seconds_ =
-        registry_->NewHistogram(kServiceGraphServerSeconds, config_.histogram_buckets);
+        registry_->NewHistogram(kServiceGraphServerSeconds, config_.histogram_buckets, histograms);
     client_seconds_ =
-        registry_->NewHistogram(kServiceGraphClientSeconds, config_.histogram_buckets);
+        registry_->NewHistogram(kServiceGraphClientSeconds, config_.histogram_buckets, histograms);
     if (config_.enable_messaging_system_latency_histogram) {
-      messaging_seconds_ =
-          registry_->NewHistogram(kServiceGraphMessagingSeconds, config_.histogram_buckets);
+      messaging_seconds_ = registry_->NewHistogram(kServiceGraphMessagingSeconds,
+                                                   config_.histogram_buckets, histograms);
     }
   }
 }

@@ -66,7 +66,8 @@ class ServiceGraphsProcessor final : public SpanVisitor {
   static Result<std::unique_ptr<ServiceGraphsProcessor>> Create(config::ServiceGraphsConfig config,
                                                                 Subprocessors subprocessors,
                                                                 Registry* registry,
-                                                                ServiceGraphsCounters counters);
+                                                                ServiceGraphsCounters counters,
+                                                                HistogramOptions histograms = {});
   ServiceGraphsProcessor(const ServiceGraphsProcessor&) = delete;
   ServiceGraphsProcessor& operator=(const ServiceGraphsProcessor&) = delete;
   ~ServiceGraphsProcessor() override;
@@ -135,7 +136,8 @@ class ServiceGraphsProcessor final : public SpanVisitor {
   };
 
   ServiceGraphsProcessor(config::ServiceGraphsConfig config, Subprocessors subprocessors,
-                         Registry* registry, ServiceGraphsCounters counters, SpanFilter filter);
+                         Registry* registry, ServiceGraphsCounters counters, SpanFilter filter,
+                         HistogramOptions histograms);
   static bool MakeKey(ByteView trace_id, ByteView span_id, Key* key);
   void UpdateClient(Edge& e, const ResourceView& resource, const SpanView& span, double m,
                     ConnectionType type);

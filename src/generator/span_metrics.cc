@@ -40,15 +40,16 @@ bool FindValue(std::string_view key, const ResourceView& resource, const SpanVie
 
 Result<std::unique_ptr<SpanMetricsProcessor>> SpanMetricsProcessor::Create(
     config::SpanMetricsConfig config, Subprocessors subprocessors, Registry* registry,
-    metrics::Counter* filtered) {
+    metrics::Counter* filtered, HistogramOptions histograms) {
   VV_ASSIGN_OR_RETURN(SpanFilter filter, SpanFilter::Build(config.filter_policies));
   return std::unique_ptr<SpanMetricsProcessor>(new SpanMetricsProcessor(
-      std::move(config), subprocessors, registry, filtered, std::move(filter)));
+      std::move(config), subprocessors, registry, filtered, std::move(filter), histograms));
 }
 
 SpanMetricsProcessor::SpanMetricsProcessor(config::SpanMetricsConfig config,
                                            Subprocessors subprocessors, Registry* registry,
-                                           metrics::Counter* filtered, SpanFilter filter)
+                                           metrics::Counter* filtered, SpanFilter filter,
+                                           HistogramOptions histograms)
     : config_(std::move(config)),
       sub_(subprocessors),
       registry_(registry),
@@ -65,7 +66,7 @@ SpanMetricsProcessor::SpanMetricsProcessor(config::SpanMetricsConfig config,
     mapping_labels_.push_back(DimensionLabel(m.name, false));
   }
   if (sub_.latency) {
-    latency_ = registry_->NewHistogram(kSpanMetricsLatency, config_.histogram_buckets);
+    latency_ = registry_->NewHistogram(kSpanMetricsLatency, config_.histogram_buckets, histograms);
   }
   if (sub_.count) {
     calls_ = registry_->NewCounter(kSpanMetricsCallsTotal);

@@ -43,7 +43,8 @@ class SpanMetricsProcessor final : public SpanVisitor {
   static Result<std::unique_ptr<SpanMetricsProcessor>> Create(config::SpanMetricsConfig config,
                                                               Subprocessors subprocessors,
                                                               Registry* registry,
-                                                              metrics::Counter* filtered);
+                                                              metrics::Counter* filtered,
+                                                              HistogramOptions histograms = {});
   SpanMetricsProcessor(const SpanMetricsProcessor&) = delete;
   SpanMetricsProcessor& operator=(const SpanMetricsProcessor&) = delete;
   ~SpanMetricsProcessor() override;
@@ -55,7 +56,8 @@ class SpanMetricsProcessor final : public SpanVisitor {
 
  private:
   SpanMetricsProcessor(config::SpanMetricsConfig config, Subprocessors subprocessors,
-                       Registry* registry, metrics::Counter* filtered, SpanFilter filter);
+                       Registry* registry, metrics::Counter* filtered, SpanFilter filter,
+                       HistogramOptions histograms);
   void SetTargetInfo(const ResourceView& resource, const std::string& job);
 
   config::SpanMetricsConfig config_;

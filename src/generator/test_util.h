@@ -83,6 +83,11 @@ class CollectingSink final : public SampleSink {
     builder_.Add(labels, value, ts, ex);
   }
 
+  void AddHistogram(std::string_view labels, const NativeHistogramValue& value, int64_t ts,
+                    const ExemplarRef* exemplars, size_t exemplar_count) override {
+    builder_.AddHistogram(labels, value, ts, exemplars, exemplar_count);
+  }
+
   std::vector<DecodedSeries> Take() {
     auto r = DecodeWriteRequest(builder_.Take());
     return r.ok() ? std::move(r->series) : std::vector<DecodedSeries>{};

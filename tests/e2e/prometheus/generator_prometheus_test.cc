@@ -124,6 +124,10 @@ class GeneratorPrometheusTest : public ::testing::Test {
     if (!PrometheusProcess::Available()) {
       GTEST_SKIP() << PrometheusProcess::kMissing;
     }
+  }
+
+  // Starts Prometheus and vivace; `limits` go under overrides.defaults.metrics_generator.
+  void Start(const std::string& limits = "") {
     auto prom = PrometheusProcess::Start();
     ASSERT_TRUE(prom.ok()) << prom.status().ToString();
     prom_ = std::move(prom).value();
@@ -147,7 +151,7 @@ class GeneratorPrometheusTest : public ::testing::Test {
         "overrides:\n"
         "  defaults:\n"
         "    metrics_generator:\n"
-        "      processors: [service-graphs, span-metrics]\n";
+        "      processors: [service-graphs, span-metrics]\n" + limits;
     auto v = VivaceProcess::Start(o);
     ASSERT_TRUE(v.ok()) << v.status().ToString();
     vivace_ = std::move(v).value();
@@ -223,6 +227,7 @@ class GeneratorPrometheusTest : public ::testing::Test {
 };
 
 TEST_F(GeneratorPrometheusTest, SpanMetricsAndServiceGraphsReachPrometheus) {
+  ASSERT_NO_FATAL_FAILURE(Start());
   ExportRequest req;
   std::set<std::string> trace_ids = ShopTraffic(&req, 1, 10, 3);
   int64_t start_s = NowMs() / 1000 - 5;
@@ -338,6 +343,7 @@ TEST_F(GeneratorPrometheusTest, SpanMetricsAndServiceGraphsReachPrometheus) {
 }
 
 TEST_F(GeneratorPrometheusTest, PrometheusRestartLosesNoSamples) {
+  ASSERT_NO_FATAL_FAILURE(Start());
   ExportRequest first;
   ShopTraffic(&first, 2, 5, 0);
   Send(first);
@@ -382,6 +388,38 @@ TEST_F(GeneratorPrometheusTest, PrometheusRestartLosesNoSamples) {
   }
   EXPECT_GE(during_outage, 3);
   EXPECT_EQ(last, 8);
+}
+
+TEST_F(GeneratorPrometheusTest, NativeHistogramsBesideClassicOnes) {
+  ASSERT_NO_FATAL_FAILURE(Start("      generate_native_histograms: both\n"));
+  ExportRequest req;
+  std::set<std::string> trace_ids = ShopTraffic(&req, 4, 10, 0);
+  int64_t start_s = NowMs() / 1000 - 5;
+  Send(req);
+  WaitForValue(R"(sum(histogram_count(traces_spanmetrics_latency{service="api"})))", 20);
+  // The native series and the classic ones describe the same observations.
+  EXPECT_EQ(Value(R"(sum(traces_spanmetrics_latency_count{service="api"}))"), 20);
+  EXPECT_NEAR(
+      Value(
+          R"(sum(histogram_sum(traces_spanmetrics_latency{service="api",span_kind="SPAN_KIND_SERVER"})))"),
+      0.5, 1e-9);
+  // 50 ms at schema 3 falls in (2^(-35/8), 2^(-34/8)] = (0.0477, 0.0526]: the median of the
+  // api server spans is interpolated inside that bucket.
+  double median = Value(
+      R"(histogram_quantile(0.5, sum(traces_spanmetrics_latency{service="api",span_kind="SPAN_KIND_SERVER"})))");
+  EXPECT_GT(median, 0.0477);
+  EXPECT_LE(median, 0.0526);
+  WaitForValue(
+      R"(histogram_count(traces_service_graph_request_server_seconds{client="frontend",server="api"}))",
+      10);
+  // Exemplars ride on the native series too.
+  auto ex =
+      prom_->Exemplars(R"(traces_spanmetrics_latency{service="api"})", start_s, NowMs() / 1000 + 5);
+  ASSERT_TRUE(ex.ok()) << ex.status().ToString();
+  ASSERT_FALSE(ex->empty());
+  for (const PromExemplar& e : *ex) {
+    EXPECT_EQ(trace_ids.count(e.labels.at("traceID")), 1u);
+  }
 }
 
 }  // namespace
