@@ -9,6 +9,7 @@
 #include "backend/local_backend.h"
 #include "blocklist/blocklist.h"
 #include "blocklist/poller.h"
+#include "compactor/compactor.h"
 #include "common/clock.h"
 #include "common/logging.h"
 #include "common/thread_pool.h"
@@ -33,6 +34,7 @@ struct App::Modules {
   std::unique_ptr<backend::BlockStore> block_store;
   std::unique_ptr<blocklist::Blocklist> blocklist;
   std::unique_ptr<blocklist::Poller> poller;
+  std::unique_ptr<compactor::Compactor> compactor;
   std::unique_ptr<ingester::wal::Wal> wal;
   std::unique_ptr<ingester::Ingester> ingester;
   std::unique_ptr<distributor::Distributor> distributor;
@@ -82,16 +84,28 @@ Status App::Start() {
   if (config_.target == "metrics-generator") {
     return StartGeneratorOnly();
   }
-  if (config_.target != "all" && config_.target != "scalable-single-binary") {
+  const std::string& target = config_.target;
+  // Compaction and retention alone: Tempo 2.x's compactor, 3.x's backend-worker (with the
+  // scheduling it needs in process) and backend-scheduler.
+  const bool maintenance_only =
+      target == "compactor" || target == "backend-worker" || target == "backend-scheduler";
+  if (target != "all" && target != "scalable-single-binary" && !maintenance_only) {
     return Status::Unimplemented(fmt::format(
-        "target {} is not available yet: this build runs the monolithic mode (-target=all) only",
-        config_.target));
+        "target {} is not available yet: this build runs the monolithic mode (-target=all) and "
+        "compaction alone (compactor, backend-worker, backend-scheduler)",
+        target));
   }
   Modules& m = *m_;
   m.overrides = std::make_unique<overrides::Overrides>(config_.overrides);
   services_.Set("overrides", server::ServiceState::kRunning);
 
   VV_RETURN_IF_ERROR(StartStorage());
+  StartCompactor();
+  if (maintenance_only) {
+    VV_RETURN_IF_ERROR(StartApi());
+    services_.Set("server", server::ServiceState::kRunning);
+    return Status::Ok();
+  }
 
   services_.Set("live-store", server::ServiceState::kStarting);
   m.wal = std::make_unique<ingester::wal::Wal>(
@@ -198,6 +212,38 @@ Status App::StartStorage() {
   return Status::Ok();
 }
 
+void App::StartCompactor() {
+  Modules& m = *m_;
+  const config::CompactionConfig& c = config_.compaction;
+  const config::BackendSchedulerConfig& sch = config_.backend_scheduler;
+  compactor::CompactorOptions o;
+  o.selector.window_seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(c.compaction_window).count();
+  o.selector.max_objects = c.max_compaction_objects;
+  o.selector.max_bytes = static_cast<uint64_t>(std::max<int64_t>(c.max_block_bytes, 0));
+  o.selector.min_inputs = static_cast<size_t>(std::max(sch.compaction_min_input_blocks, 2));
+  o.selector.max_inputs = static_cast<size_t>(
+      std::max(sch.compaction_max_input_blocks, sch.compaction_min_input_blocks));
+  o.selector.max_level = static_cast<uint32_t>(std::max(sch.compaction_max_compaction_level, 0));
+  o.cycle = c.compaction_cycle;
+  o.max_time_per_tenant = c.max_time_per_tenant;
+  o.block_retention = c.block_retention;
+  o.compacted_block_retention = c.compacted_block_retention;
+  o.retention_interval = sch.retention_interval;
+  o.disabled = c.disabled;
+  o.block.bloom_false_positive = config_.storage.block.bloom_filter_false_positive;
+  o.block.bloom_shard_bytes =
+      static_cast<uint64_t>(config_.storage.block.bloom_filter_shard_size_bytes);
+  m.compactor = std::make_unique<compactor::Compactor>(m.block_store.get(), m.blocklist.get(),
+                                                       m.overrides.get(), o);
+  blocklist::Poller* poller = m.poller.get();
+  // Rewrites the tenant indexes (and picks up other writers' blocks) after each pass.
+  m.compactor->SetAfterPass([poller] { (void)poller->Poll(); });
+  m.compactor->Start();
+  services_.Set(config_.target == "all" ? "backend-worker" : config_.target,
+                server::ServiceState::kRunning);
+}
+
 Status App::StartReceivers() {
   Modules& m = *m_;
   config::ReceiversConfig r = config_.distributor.receivers;
@@ -267,6 +313,9 @@ Status App::StartApi() {
   const std::string& prefix = config_.http_api_prefix;
   frontend::TraceByIdHandler* tbi = m.trace_by_id.get();
   for (const std::string& base : {prefix + "/api", "/querier" + prefix + "/api"}) {
+    if (tbi == nullptr) {
+      break;  // a target without the read path
+    }
     m.api_router.Add(base + "/traces/{traceID}",
                      [tbi](net::HttpRequest req, net::Responder respond) {
                        tbi->HandleV1(std::move(req), std::move(respond));
@@ -278,6 +327,10 @@ Status App::StartApi() {
   }
   ingester::Ingester* ing = m.ingester.get();
   ThreadPool* pool = m.query_pool.get();
+  if (ing == nullptr) {
+    server::RegisterOpsRoutes(&m.api_router, {&config_, &services_, &m.api_router}, prefix);
+    return StartApiServers();
+  }
   // Tempo 2.x's /flush: cut every live trace and head block now and queue the blocks for
   // flushing (used by tests and operators). Vivace's `?wait=true` answers only once every
   // block is in the backend and the WAL truncated behind them.
@@ -306,7 +359,11 @@ Status App::StartApi() {
     }
   });
   server::RegisterOpsRoutes(&m.api_router, {&config_, &services_, &m.api_router}, prefix);
+  return StartApiServers();
+}
 
+Status App::StartApiServers() {
+  Modules& m = *m_;
   const config::ServerConfig& s = config_.server;
   m.http_server = std::make_unique<net::HttpServer>(
       net::HttpServerOptions{.name = "http",
@@ -387,6 +444,9 @@ void App::Stop() {
   }
   if (m.wal) {
     m.wal->Stop();  // after the receivers: in-flight pushes were waiting for its syncs
+  }
+  if (m.compactor) {
+    m.compactor->Stop();  // interrupts between jobs; a job cut short is resolved at next start
   }
   if (m.poller) {
     m.poller->Stop();

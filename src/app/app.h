@@ -45,10 +45,12 @@ class App {
   struct Modules;
   // The backend, the blocklist and its poller.
   Status StartStorage();
+  void StartCompactor();
   Status StartReceivers();
   Status StartGenerator();
   Status StartGeneratorOnly();
   Status StartApi();
+  Status StartApiServers();
 
   config::Config config_;
   server::Services services_;

@@ -185,6 +185,9 @@ Status RemoveTempFilesUnder(const std::string& dir) {
     if (!s.ok()) {
       status = std::move(s);
     }
+    // A directory left empty (a write that a crash interrupted before it published anything)
+    // is no object; rmdir fails harmlessly on one that is not empty.
+    ::rmdir(sub.c_str());
   }
   return status;
 }

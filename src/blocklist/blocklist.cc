@@ -71,6 +71,42 @@ void Blocklist::AddBlock(const backend::BlockMeta& meta) {
   Publish(tenant, std::move(next));
 }
 
+void Blocklist::Update(const std::string& tenant, const std::vector<backend::BlockMeta>& added,
+                       const std::vector<backend::BlockId>& compacted, int64_t compacted_unix_s,
+                       const std::vector<backend::BlockId>& cleared) {
+  std::lock_guard<std::mutex> lock(mu_);
+  TenantBlocks next;
+  if (auto it = tenants_.find(tenant); it != tenants_.end()) {
+    next = *it->second;
+  }
+  auto& pending = pending_[tenant];
+  for (const backend::BlockId& id : compacted) {
+    pending.erase(id);
+    auto it = std::find_if(next.metas.begin(), next.metas.end(),
+                           [&](const backend::BlockMeta& m) { return m.block_id == id; });
+    if (it != next.metas.end()) {
+      next.compacted.push_back({*it, compacted_unix_s});
+      next.metas.erase(it);
+    }
+  }
+  for (const backend::BlockId& id : cleared) {
+    pending.erase(id);
+    std::erase_if(next.compacted,
+                  [&](const backend::CompactedBlockMeta& c) { return c.meta.block_id == id; });
+  }
+  for (const backend::BlockMeta& meta : added) {
+    pending.insert_or_assign(meta.block_id, Pending{meta, clock_.NowNanos()});
+    std::erase_if(next.metas,
+                  [&](const backend::BlockMeta& m) { return m.block_id == meta.block_id; });
+    next.metas.push_back(meta);
+  }
+  if (pending.empty()) {
+    pending_.erase(tenant);
+  }
+  SortBlocks(next);
+  Publish(tenant, std::move(next));
+}
+
 void Blocklist::ApplyPollResult(const std::string& tenant, TenantBlocks polled,
                                 int64_t as_of_nanos) {
   std::lock_guard<std::mutex> lock(mu_);

@@ -41,6 +41,13 @@ class Blocklist {
   // after this call has had the chance to see it. REQUIRES: the block's meta.json is written.
   void AddBlock(const backend::BlockMeta& meta);
 
+  // Applies what compaction or retention did to the bucket, at once: `added` blocks become
+  // live (as AddBlock), `compacted` live blocks move to the compacted list with compacted_time
+  // `compacted_unix_s`, and `cleared` compacted blocks are dropped.
+  void Update(const std::string& tenant, const std::vector<backend::BlockMeta>& added,
+              const std::vector<backend::BlockId>& compacted, int64_t compacted_unix_s,
+              const std::vector<backend::BlockId>& cleared);
+
   // Replaces the tenant's lists with a poll result that reflects the bucket as of
   // `as_of_nanos` (wall clock: the poll's start, or the tenant index's creation time). Blocks
   // added locally after that instant and missing from the result are kept.

@@ -411,6 +411,9 @@ struct CompactionConfig {
   Duration compacted_block_retention = hours(1);
   Duration compaction_window = hours(1);
   int64_t max_block_bytes = 107'374'182'400;
+  int64_t max_compaction_objects = 6'000'000;
+  Duration compaction_cycle = seconds(30);
+  Duration max_time_per_tenant = minutes(5);
   int retention_concurrency = 10;
   // 2.x `compactor.disabled: true`: no compaction and no retention for any tenant.
   bool disabled = false;

@@ -243,14 +243,11 @@ void AddStorageKeys(SchemaBuilder<Config>& root) {
 }
 
 void AcceptCompaction(SchemaWriter w) {
-  w.AcceptAll({"block_retention", "compacted_block_retention", "compaction_window",
-               "max_time_per_tenant", "compaction_cycle"},
-              Kind::kDuration);
-  w.AcceptAll({"max_block_bytes", "v2_in_buffer_bytes", "v2_out_buffer_bytes", "flush_size_bytes",
+  // Tempo 2.x buffer settings of its own block formats: accepted, no meaning here.
+  w.AcceptAll({"v2_in_buffer_bytes", "v2_out_buffer_bytes", "flush_size_bytes",
                "iterator_buffer_size"},
               Kind::kInt64);
-  w.AcceptAll({"max_compaction_objects", "retention_concurrency", "v2_prefetch_traces_count"},
-              Kind::kInt);
+  w.Accept("v2_prefetch_traces_count", Kind::kInt);
 }
 
 void BindCompaction(SchemaBuilder<Config> b, std::string_view fallback_prefix, int priority) {
@@ -265,6 +262,9 @@ void BindCompaction(SchemaBuilder<Config> b, std::string_view fallback_prefix, i
   bind("compaction_window", VV_FIELD(compaction.compaction_window));
   bind("max_block_bytes", VV_FIELD(compaction.max_block_bytes));
   bind("retention_concurrency", VV_FIELD(compaction.retention_concurrency));
+  bind("max_compaction_objects", VV_FIELD(compaction.max_compaction_objects));
+  bind("compaction_cycle", VV_FIELD(compaction.compaction_cycle));
+  bind("max_time_per_tenant", VV_FIELD(compaction.max_time_per_tenant));
   AcceptCompaction(b.AsWriter());
 }
 

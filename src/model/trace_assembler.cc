@@ -131,6 +131,7 @@ Status TraceAssembler::AddScope(ByteView ss, bool first, Batch* batch) {
     }
     bool is_new = seen_.insert({span.id, span.kind}).second;
     if (!first && !is_new) {
+      ++spans_deduped_;
       continue;  // a later part's copy of a span already taken
     }
     scope.spans.push_back(static_cast<uint32_t>(spans_.size()));

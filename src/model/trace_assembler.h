@@ -50,6 +50,8 @@ class TraceAssembler {
   size_t max_bytes() const { return max_bytes_; }
 
   size_t span_count() const;
+  // Spans of later parts dropped as copies of spans already taken.
+  size_t spans_deduped() const { return spans_deduped_; }
 
   // The combined trace as serialized tempopb.Trace.
   std::string SerializeProto();
@@ -103,6 +105,7 @@ class TraceAssembler {
   size_t max_bytes_;
   SharedSpanIds shared_;
   size_t parts_ = 0;
+  size_t spans_deduped_ = 0;
   size_t size_ = 0;
   bool combined_ = false;
   bool too_large_ = false;

@@ -45,6 +45,9 @@ Result<std::unique_ptr<VivaceProcess>> VivaceProcess::Start(const Options& optio
         << "storage:\n  trace:\n    backend: local\n"
         << "    local:\n      path: " << p->data_dir_ << "/blocks\n"
         << "    wal:\n      path: " << p->data_dir_ << "/wal\n"
+        // Test traces carry fixed 2023 timestamps; with the default 14-day block_retention the
+        // compactor would retire their blocks at once. (2.x key: extra_yaml may use 3.x's.)
+        << "compactor:\n  compaction:\n    block_retention: 87600h\n"
         << "live_store:\n  wal:\n    path: " << p->data_dir_ << "/live-store\n"
         << options.live_store_yaml << options.extra_yaml;
   }

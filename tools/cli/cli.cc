@@ -72,6 +72,16 @@ const std::vector<CommandSpec>& Commands() {
        .args = {kTenantArg},
        .flags = {{.name = "include-compacted", .help = "also list compacted blocks"}},
        .run = ListBlocks},
+      {.path = {"list", "compaction-summary"},
+       .summary = "Show a tenant's blocks by compaction level and window, and outstanding work",
+       .details = "Per level: blocks, traces, bytes and time range; per compaction window (by "
+                  "block end time): blocks at each level; then the blocks the compactor's "
+                  "time-window selector would still merge, and in how many jobs.",
+       .args = {kTenantArg},
+       .flags = {{.name = "compaction-window",
+                  .value_name = "<duration>",
+                  .help = "window to group by (compaction_window; default 1h)"}},
+       .run = ListCompactionSummary},
       {.path = {"list", "block"},
        .summary = "Show a block: meta.json, its objects and the stored size of each column",
        .details = "Column sizes come from the row-group headers, so every row group is read "

@@ -297,6 +297,17 @@ TEST_F(CliBucketTest, ListsTenantsAndBlocks) {
   EXPECT_TRUE(Contains(unknown.err, "unknown tenant nobody (tenants: t1, t2)"));
 }
 
+TEST_F(CliBucketTest, CompactionSummaryShowsLevelsWindowsAndOutstandingWork) {
+  RunResult r = Cli({"list", "compaction-summary", "t1"});
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_TRUE(Contains(r.out, "LVL")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "by compaction window (3600s")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "0:2")) << r.out;  // both blocks at level 0, one window
+  EXPECT_TRUE(Contains(r.out, "outstanding: ")) << r.out;
+  RunResult bad = Cli({"list", "compaction-summary", "t1", "--compaction-window=soon"});
+  EXPECT_NE(bad.code, kExitOk);  // a usage error
+}
+
 TEST_F(CliBucketTest, ShowsABlocksMetaObjectsAndColumnSizes) {
   RunResult r = Cli({"list", "block", "t1", older_.ToString()});
   ASSERT_EQ(r.code, kExitOk) << r.err;

@@ -15,6 +15,8 @@ Status ListBlock(Context& ctx);
 Status ListIndex(Context& ctx);
 Status ViewIndex(Context& ctx);
 Status ListColumn(Context& ctx);
+// list compaction-summary (cmd_compaction.cc)
+Status ListCompactionSummary(Context& ctx);
 // query blocks (cmd_query.cc)
 Status QueryBlocks(Context& ctx);
 // verify block / tenant (cmd_verify.cc)
