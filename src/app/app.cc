@@ -91,8 +91,8 @@ Status App::Start() {
       target == "compactor" || target == "backend-worker" || target == "backend-scheduler";
   if (target != "all" && target != "scalable-single-binary" && !maintenance_only) {
     return Status::Unimplemented(fmt::format(
-        "target {} is not available yet: this build runs the monolithic mode (-target=all) and "
-        "compaction alone (compactor, backend-worker, backend-scheduler)",
+        "target {} is not available yet: this build runs the monolithic mode (-target=all), "
+        "metrics-generator, and compaction alone (compactor, backend-worker, backend-scheduler)",
         target));
   }
   Modules& m = *m_;
