@@ -16,10 +16,16 @@
 //    disk's bandwidth: 20 shards of 100 KiB, Tempo's default shard size).
 // Ends with a `RESULT {...}` line for scripts.
 //
+// With --compact, then compacts the store until nothing is left to compact and reports the
+// compaction's throughput (block bytes and spans of input per CPU-second) and warm trace-by-ID
+// latency after it.
+//
 //   block_store_bench [--spans=10000000] [--blocks=20] [--queries=5000] [--cold-queries=200]
+//                     [--compact]
 //                     [--dir=/tmp/x (kept; a store already there is reused: lookups only)]
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -35,6 +41,7 @@
 #include "backend/block_store.h"
 #include "backend/local_backend.h"
 #include "blocklist/blocklist.h"
+#include "compactor/compactor.h"
 #include "config/config.h"
 #include "ingester/block_flush.h"
 #include "ingester/fragments.h"
@@ -54,6 +61,7 @@ struct Args {
   int blocks = 20;
   int queries = 5000;
   int cold_queries = 200;
+  bool compact = false;
   std::string dir;
 };
 
@@ -72,6 +80,8 @@ bool ParseArgs(int argc, char** argv, Args* a) {
       a->queries = std::stoi(v3);
     } else if (const char* v4 = val("--cold-queries=")) {
       a->cold_queries = std::stoi(v4);
+    } else if (s == "--compact") {
+      a->compact = true;
     } else if (const char* v5 = val("--dir=")) {
       a->dir = v5;
     } else {
@@ -295,6 +305,71 @@ int Run(const Args& args) {
       static_cast<double>(total_spans) / write_s, static_cast<double>(otlp_bytes) / write_s / 1e6,
       bps, zps, Percentile(warm, 0.5), Percentile(warm, 0.99), Percentile(cold_data, 0.5),
       Percentile(cold_data, 0.99), Percentile(cold, 0.5), Percentile(cold, 0.99));
+  if (args.compact) {
+    // Compact until the selector finds nothing left, as the compactor does over its cycles.
+    compactor::CompactorOptions co;
+    co.block_retention = std::chrono::hours(24 * 365 * 100);  // the store's times are in 2025
+    compactor::Compactor c(&store, &blocks, &ov, co);
+    compactor::CycleStats total;
+    int cycles = 0;
+    auto cpu_seconds = [] {
+      rusage u{};
+      getrusage(RUSAGE_SELF, &u);
+      return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec)
+             + static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+    };
+    size_t before = blocks.Blocks("bench")->metas.size();
+    const double cpu0 = cpu_seconds();
+    auto start = Clock::now();
+    for (;; ++cycles) {
+      compactor::CycleStats st;
+      Status s = c.RunCycle(&st);
+      if (!s.ok()) {
+        std::fprintf(stderr, "compaction: %s\n", s.ToString().c_str());
+        return 1;
+      }
+      if (st.jobs == 0) {
+        break;
+      }
+      total.jobs += st.jobs;
+      total.bytes_read += st.bytes_read;
+      total.bytes_written += st.bytes_written;
+      total.spans_read += st.spans_read;
+      total.otlp_bytes += st.otlp_bytes;
+    }
+    const double wall = Seconds(start, Clock::now());
+    const double cpu = cpu_seconds() - cpu0;
+    auto after_blocks = blocks.Blocks("bench");
+    uint32_t max_level = 0;
+    for (const auto& m : after_blocks->metas) {
+      max_level = std::max(max_level, m.compaction_level);
+    }
+    std::vector<double> after;
+    for (const auto& id : sample) {
+      lookup(q, id);  // warm the new blocks' readers
+    }
+    for (int i = 0; i < args.queries; ++i) {
+      after.push_back(lookup(q, sample[rng() % sample.size()]));
+    }
+    std::printf("%-46s %zu -> %zu blocks (max level %u), %d jobs in %d cycles\n", "compaction",
+                before, after_blocks->metas.size(), max_level, total.jobs, cycles);
+    std::printf("%-46s %.1f MB/s of block input per core (%.1f MB/s wall), %.0f spans/s per core, "
+                "%.1f MB/s of traces rebuilt per core\n",
+                "compaction throughput", static_cast<double>(total.bytes_read) / cpu / 1e6,
+                static_cast<double>(total.bytes_read) / wall / 1e6,
+                static_cast<double>(total.spans_read) / cpu,
+                static_cast<double>(total.otlp_bytes) / cpu / 1e6);
+    std::printf("%-46s p50 %.3f ms  p99 %.3f ms  (%zu lookups)\n", "trace by ID, warm, compacted",
+                Percentile(after, 0.5), Percentile(after, 0.99), after.size());
+    std::printf(
+        "RESULT_COMPACTION {\"blocks_before\":%zu,\"blocks_after\":%zu,\"jobs\":%d,"
+        "\"input_mb_per_core_s\":%.2f,\"spans_per_core_s\":%.0f,\"cpu_s\":%.2f,"
+        "\"warm_p50_ms_before\":%.3f,\"warm_p50_ms_after\":%.3f}\n",
+        before, after_blocks->metas.size(), total.jobs,
+        static_cast<double>(total.bytes_read) / cpu / 1e6,
+        static_cast<double>(total.spans_read) / cpu, cpu, Percentile(warm, 0.5),
+        Percentile(after, 0.5));
+  }
   if (!keep) {
     fs::remove_all(dir);
   }
@@ -309,7 +384,7 @@ int main(int argc, char** argv) {
   if (!vivace::ParseArgs(argc, argv, &args)) {
     std::fprintf(stderr,
                  "usage: block_store_bench [--spans=N] [--blocks=N] [--queries=N] "
-                 "[--cold-queries=N] [--dir=PATH]\n");
+                 "[--cold-queries=N] [--compact] [--dir=PATH]\n");
     return 2;
   }
   return vivace::Run(args);

@@ -19,6 +19,7 @@ Status BlockTraceStream::OpenRowGroup(size_t i) {
   const std::string key = ObjectKey(meta_.tenant_id, meta_.block_id.ToString(), "data");
   VV_ASSIGN_OR_RETURN(row_group_bytes_, backend_->ReadRange(key, e.offset, e.length));
   bytes_read_ += row_group_bytes_.size();
+  spans_read_ += e.summary.n_spans;
   reader_.reset();  // views into the previous row group's bytes
   VV_ASSIGN_OR_RETURN(reader_, RowGroupReader::Open(ByteView(row_group_bytes_)));
   const uint32_t n = reader_->rows(Table::kTrace);

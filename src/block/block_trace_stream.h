@@ -37,6 +37,8 @@ class BlockTraceStream {
   const backend::BlockMeta& meta() const { return meta_; }
   // Bytes of `data` (and `index`) read so far.
   uint64_t bytes_read() const { return bytes_read_; }
+  // Spans of the row groups opened so far (from the index).
+  uint64_t spans_read() const { return spans_read_; }
 
  private:
   Status OpenRowGroup(size_t i);
@@ -53,6 +55,7 @@ class BlockTraceStream {
   bool started_ = false;  // ordinal_ names a trace of the open row group
   std::string trace_;
   uint64_t bytes_read_ = 0;
+  uint64_t spans_read_ = 0;
 };
 
 }  // namespace vivace::block

@@ -227,6 +227,8 @@ Status Compactor::RunJob(const std::string& tenant, const CompactionJob& job, Cy
     stats->blocks_compacted += static_cast<int>(job.inputs.size());
     stats->bytes_read += merged->bytes_read;
     stats->bytes_written += merged->output.size;
+    stats->spans_read += merged->spans_read;
+    stats->otlp_bytes += merged->otlp_bytes;
   }
   VV_INFO("compaction complete", {"tenant", tenant}, {"block", journal.output.ToString()},
           {"inputs", job.inputs.size()}, {"level", level}, {"traces", merged->traces_written},

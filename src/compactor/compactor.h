@@ -62,6 +62,8 @@ struct CycleStats {
   int journals_resolved = 0;
   uint64_t bytes_read = 0;
   uint64_t bytes_written = 0;
+  uint64_t spans_read = 0;
+  uint64_t otlp_bytes = 0;  // serialized traces read (the work done)
 };
 
 class Compactor {

@@ -88,6 +88,7 @@ Result<MergeStats> MergeBlocks(backend::RawBackend* backend,
   VV_ASSIGN_OR_RETURN(stats.output, writer.Finish());
   for (const auto& s : streams) {
     stats.bytes_read += s->bytes_read();
+    stats.spans_read += s->spans_read();
   }
   return stats;
 }

@@ -35,6 +35,7 @@ struct MergeStats {
   uint64_t objects_combined = 0;   // traces found in more than one input
   uint64_t spans_deduped = 0;
   uint64_t bytes_read = 0;         // of the inputs' data and index objects
+  uint64_t spans_read = 0;
   uint64_t otlp_bytes = 0;         // serialized traces read (the work done, for benchmarks)
 };
 
