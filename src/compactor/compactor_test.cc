@@ -3,6 +3,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <thread>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 #include "block/block_trace_stream.h"
 #include "compactor/merge.h"
 #include "model/trace_assembler.h"
+#include "querier/querier.h"
 #include "tests/support/trace_builder.h"
 
 namespace vivace::compactor {
@@ -249,6 +251,52 @@ TEST_F(CompactorTest, JournalOfAPartialOutputUndoesItAndTheJobIsRedone) {
   EXPECT_TRUE(backend_.List("t/" + partial.ToString())->empty());
   EXPECT_EQ(store_.ListBlocks("t")->live.size(), 1u);
   EXPECT_EQ(LiveTraces().size(), 2u);
+}
+
+TEST_F(CompactorTest, QueriesDuringCompactionSeeEverySpanOnce) {
+  std::mt19937_64 rng(7);
+  std::map<uint64_t, int> expected;
+  for (int b = 0; b < 24; ++b) {
+    std::map<uint64_t, int> traces;
+    for (int i = 0; i < 40; ++i) {
+      uint64_t seed = 1 + rng() % 200;
+      traces[seed] = std::max(traces[seed], 1 + static_cast<int>(rng() % 6));
+    }
+    for (auto [seed, spans] : traces) {
+      expected[seed] = std::max(expected[seed], spans);
+    }
+    WriteBlock(traces);
+  }
+  querier::Querier q(nullptr, &overrides_, &blocklist_, &backend_, 4);
+  Compactor c(&store_, &blocklist_, &overrides_, Options(), clock_);
+  std::atomic<bool> done{false};
+  std::thread compacting([&] {
+    ASSERT_TRUE(c.RunCycle().ok());
+    done = true;
+  });
+  int queries = 0;
+  std::vector<uint64_t> seeds;
+  for (auto [seed, spans] : expected) {
+    seeds.push_back(seed);
+  }
+  // Query until compaction is over, and one more round after it.
+  for (bool last = false; !last; ++queries) {
+    last = done.load();
+    for (uint64_t seed : seeds) {
+      querier::TraceByIdRequest req;
+      req.tenants = {"t"};
+      req.id = model::TraceId::FromBytes(testing::TestTraceId(seed));
+      req.mode = querier::QueryMode::kBlocks;
+      auto r = q.FindTraceById(req);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      ASSERT_TRUE(r->found) << "trace " << seed << " missing during compaction";
+      ASSERT_EQ(r->trace->span_count(), static_cast<size_t>(expected[seed])) << "trace " << seed;
+      EXPECT_EQ(r->blocks_failed, 0u);
+    }
+  }
+  compacting.join();
+  EXPECT_EQ(blocklist_.Blocks("t")->metas.size(), 1u);
+  EXPECT_GE(queries, 1);
 }
 
 TEST_F(CompactorTest, GarbageJournalIsDeleted) {
