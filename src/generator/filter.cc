@@ -60,7 +60,7 @@ struct SpanFilter::Condition {
       case Target::kResource:
         return MatchesAttribute(resource.attributes);
       case Target::kSpan:
-        return MatchesAttribute(span.attributes);
+        return MatchesAttribute(span.attributes());
     }
     return false;
   }

@@ -263,7 +263,7 @@ void ServiceGraphsProcessor::UpdateServer(Edge& e, const ResourceView& resource,
 void ServiceGraphsProcessor::UpsertDimensions(Edge& e, bool client, const ResourceView& resource,
                                               const SpanView& span) {
   for (const DimensionLabel& d : dimension_labels_) {
-    if (FindValue(d.name, resource.attributes, &span.attributes, &scratch_)) {
+    if (FindValue(d.name, resource.attributes, &span.attributes(), &scratch_)) {
       e.SetDimension(client ? d.client_key : d.server_key, scratch_);
     }
   }
@@ -271,7 +271,7 @@ void ServiceGraphsProcessor::UpsertDimensions(Edge& e, bool client, const Resour
 
 void ServiceGraphsProcessor::UpsertPeerNode(Edge& e, const SpanView& span) {
   for (const std::string& key : config_.peer_attributes) {
-    if (FindValue(key, span.attributes, nullptr, &scratch_)) {
+    if (FindValue(key, span.attributes(), nullptr, &scratch_)) {
       e.peer_node = scratch_;
       return;
     }
@@ -283,7 +283,7 @@ void ServiceGraphsProcessor::UpsertDatabaseRequest(Edge& e, const ResourceView& 
   std::string db_name;
   bool is_database = false;
   for (const std::string& key : config_.database_name_attributes) {
-    if (FindValue(key, resource.attributes, &span.attributes, &db_name)) {
+    if (FindValue(key, resource.attributes, &span.attributes(), &db_name)) {
       is_database = true;
       break;
     }
@@ -293,14 +293,14 @@ void ServiceGraphsProcessor::UpsertDatabaseRequest(Edge& e, const ResourceView& 
   }
   e.connection_type = ConnectionType::kDatabase;
   e.server_latency = span.DurationSeconds();
-  if (FindValue("peer.service", resource.attributes, &span.attributes, &scratch_)
-      || FindValue("server.address", resource.attributes, &span.attributes, &scratch_)) {
+  if (FindValue("peer.service", resource.attributes, &span.attributes(), &scratch_)
+      || FindValue("server.address", resource.attributes, &span.attributes(), &scratch_)) {
     e.server_service = scratch_;
     return;
   }
-  if (FindValue("network.peer.address", resource.attributes, &span.attributes, &scratch_)) {
+  if (FindValue("network.peer.address", resource.attributes, &span.attributes(), &scratch_)) {
     std::string host = scratch_;
-    if (FindValue("network.peer.port", resource.attributes, &span.attributes, &scratch_)) {
+    if (FindValue("network.peer.port", resource.attributes, &span.attributes(), &scratch_)) {
       host += ":" + scratch_;
     }
     e.server_service = std::move(host);

@@ -27,7 +27,7 @@ bool FindValue(std::string_view key, const ResourceView& resource, const SpanVie
                std::string* out) {
   const Attribute* a = FindAttribute(resource.attributes, key);
   if (a == nullptr) {
-    a = FindAttribute(span.attributes, key);
+    a = FindAttribute(span.attributes(), key);
   }
   if (a == nullptr) {
     return false;

@@ -85,7 +85,7 @@ double SpanMultiplier(std::string_view ratio_key, bool use_trace_state,
     }
   }
   if (!ratio_key.empty()) {
-    double m = RatioFrom(span.attributes, ratio_key);
+    double m = RatioFrom(span.attributes(), ratio_key);
     if (m > 0) {
       return m;
     }

@@ -185,6 +185,21 @@ const Attribute* FindAttribute(const std::vector<Attribute>& attrs, std::string_
   return nullptr;
 }
 
+void SpanView::ReadAttributes() const {
+  attributes_.clear();
+  attributes_read_ = true;
+  Reader r(raw);
+  while (r.Next()) {
+    if (r.field() == 9 && r.type() == WireType::kLen) {
+      Attribute a;
+      if (!ReadAttribute(r.bytes(), &a)) {
+        return;
+      }
+      attributes_.push_back(a);
+    }
+  }
+}
+
 Status SpanReader::Read(ByteView trace, SpanVisitor& visitor) {
   Reader r(trace);
   while (r.Next()) {
@@ -262,7 +277,7 @@ Status SpanReader::ReadResourceSpans(ByteView rs, SpanVisitor& visitor) {
 
 Status SpanReader::ReadSpan(ByteView bytes, SpanVisitor& visitor) {
   SpanView& s = span_;
-  s.attributes.clear();
+  s.Reset(bytes);
   s.trace_id = s.span_id = s.parent_span_id = ByteView();
   s.trace_state = s.name = s.status_message = std::string_view();
   s.kind = s.status_code = 0;
@@ -310,15 +325,6 @@ Status SpanReader::ReadSpan(ByteView bytes, SpanVisitor& visitor) {
       case 8:
         if (r.type() == WireType::kI64) {
           s.end_unix_nano = r.varint();
-        }
-        break;
-      case 9:
-        if (len) {
-          Attribute a;
-          if (!ReadAttribute(r.bytes(), &a)) {
-            return Malformed("span attribute");
-          }
-          s.attributes.push_back(a);
         }
         break;
       case 15:

@@ -87,13 +87,33 @@ struct SpanView {
   uint64_t start_unix_nano = 0;
   uint64_t end_unix_nano = 0;
   size_t size = 0;  // encoded Span message bytes (Tempo's span.Size())
-  std::vector<Attribute> attributes;
+  ByteView raw;     // the encoded Span message
+
+  // The span's attributes, read from `raw` on first use: most spans are measured without
+  // looking at any (the default span-metrics labels are intrinsics), and reading them is the
+  // larger part of walking a span. A malformed attribute ends the list.
+  const std::vector<Attribute>& attributes() const {
+    if (!attributes_read_) {
+      ReadAttributes();
+    }
+    return attributes_;
+  }
+
+  void Reset(ByteView span_bytes) {
+    raw = span_bytes;
+    attributes_read_ = false;
+  }
 
   double DurationSeconds() const {
     return start_unix_nano < end_unix_nano
                ? static_cast<double>(end_unix_nano - start_unix_nano) / 1e9
                : 0.0;
   }
+
+ private:
+  void ReadAttributes() const;
+  mutable std::vector<Attribute> attributes_;
+  mutable bool attributes_read_ = false;
 };
 
 class SpanVisitor {
