@@ -21,6 +21,7 @@
 #include "net/router.h"
 #include "overrides/overrides.h"
 #include "querier/querier.h"
+#include "receiver/jaeger_zipkin_servers.h"
 #include "receiver/otlp_grpc.h"
 #include "receiver/otlp_http.h"
 #include "server/health_service.h"
@@ -44,6 +45,7 @@ struct App::Modules {
   std::unique_ptr<frontend::TraceByIdHandler> trace_by_id;
   std::unique_ptr<receiver::OtlpHttpHandler> otlp_http;
   std::unique_ptr<receiver::OtlpGrpcService> otlp_grpc;
+  receiver::JaegerZipkinServers jaeger_zipkin;
 
   net::Router api_router;
   net::Router otlp_http_router;
@@ -253,18 +255,13 @@ Status App::StartReceivers() {
     r.jaeger_grpc.enabled = true;
     r.jaeger_thrift_http.enabled = true;
   }
-  for (auto [name, proto] :
-       {std::pair{"jaeger grpc", &r.jaeger_grpc},
-        std::pair{"jaeger thrift_http", &r.jaeger_thrift_http},
-        std::pair{"jaeger thrift_compact",
-                  static_cast<config::ReceiverProtocol*>(&r.jaeger_thrift_compact)},
-        std::pair{"jaeger thrift_binary",
-                  static_cast<config::ReceiverProtocol*>(&r.jaeger_thrift_binary)},
-        std::pair{"zipkin", &r.zipkin}}) {
-    if (proto->enabled) {
-      VV_WARN("receiver not started: this build does not implement it yet", {"receiver", name});
-    }
+  std::vector<std::pair<std::string, std::string>> jz;
+  Status jz_started =
+      m.jaeger_zipkin.Start(r, config_.multitenancy_enabled, m.distributor.get(), IoThreads(), &jz);
+  for (auto& [name, addr] : jz) {
+    listening_.push_back({name, addr});
   }
+  VV_RETURN_IF_ERROR(jz_started);
 
   if (r.otlp_grpc.enabled) {
     std::string endpoint = r.otlp_grpc.endpoint.empty() ? "localhost:4317" : r.otlp_grpc.endpoint;
@@ -419,6 +416,7 @@ void App::Stop() {
     m.otlp_http_server->Stop(grace);
     VV_DEBUG("module stopped", {"module", "otlp-http"});
   }
+  m.jaeger_zipkin.Stop(grace);
   services_.Set("distributor", server::ServiceState::kTerminated);
   if (m.http_server) {
     m.http_server->Stop(grace);

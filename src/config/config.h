@@ -77,6 +77,15 @@ struct OtlpHttpReceiver : ReceiverProtocol {
   std::string traces_url_path = "/v1/traces";
 };
 
+// Jaeger thrift_http and Zipkin (Collector HTTP servers).
+struct HttpReceiver : ReceiverProtocol {
+  int64_t max_request_body_size = int64_t{20} * 1024 * 1024;
+};
+
+struct ZipkinReceiver : HttpReceiver {
+  bool parse_string_tags = false;  // typed attributes from numeric/boolean tag strings
+};
+
 struct UdpReceiver : ReceiverProtocol {
   int max_packet_size = 65000;
   int workers = 10;
@@ -84,13 +93,13 @@ struct UdpReceiver : ReceiverProtocol {
 };
 
 struct ReceiversConfig {
-  OtlpGrpcReceiver otlp_grpc;           // default endpoint localhost:4317
-  OtlpHttpReceiver otlp_http;           // localhost:4318
-  ReceiverProtocol jaeger_grpc;         // localhost:14250
-  ReceiverProtocol jaeger_thrift_http;  // localhost:14268
-  UdpReceiver jaeger_thrift_compact;    // localhost:6831
-  UdpReceiver jaeger_thrift_binary;     // localhost:6832
-  ReceiverProtocol zipkin;              // localhost:9411
+  OtlpGrpcReceiver otlp_grpc;         // default endpoint localhost:4317
+  OtlpHttpReceiver otlp_http;         // localhost:4318
+  OtlpGrpcReceiver jaeger_grpc;       // localhost:14250 (same gRPC server settings)
+  HttpReceiver jaeger_thrift_http;    // localhost:14268
+  UdpReceiver jaeger_thrift_compact;  // localhost:6831
+  UdpReceiver jaeger_thrift_binary;   // localhost:6832
+  ZipkinReceiver zipkin;              // localhost:9411
   // True when `distributor.receivers` was empty or absent: Tempo then enables
   // jaeger {grpc, thrift_http} + otlp {grpc} with default endpoints.
   bool defaulted = true;

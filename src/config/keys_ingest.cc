@@ -47,12 +47,16 @@ void AddReceiverKeys(SchemaBuilder<Config> b) {
 
   b.Present("jaeger.protocols.grpc", VV_FIELD(distributor.receivers.jaeger_grpc.enabled));
   b.Bind("jaeger.protocols.grpc.endpoint", VV_FIELD(distributor.receivers.jaeger_grpc.endpoint));
+  b.Bind("jaeger.protocols.grpc.max_recv_msg_size_mib",
+         VV_FIELD(distributor.receivers.jaeger_grpc.max_recv_msg_size_mib));
   AcceptGrpcServer(b.SubWriter("jaeger.protocols.grpc"));
 
   b.Present("jaeger.protocols.thrift_http",
             VV_FIELD(distributor.receivers.jaeger_thrift_http.enabled));
   b.Bind("jaeger.protocols.thrift_http.endpoint",
          VV_FIELD(distributor.receivers.jaeger_thrift_http.endpoint));
+  b.Bind("jaeger.protocols.thrift_http.max_request_body_size",
+         VV_FIELD(distributor.receivers.jaeger_thrift_http.max_request_body_size));
   AcceptHttpServer(b.SubWriter("jaeger.protocols.thrift_http"));
 
   b.Present("jaeger.protocols.thrift_compact",
@@ -82,7 +86,9 @@ void AddReceiverKeys(SchemaBuilder<Config> b) {
 
   b.Present("zipkin", VV_FIELD(distributor.receivers.zipkin.enabled));
   b.Bind("zipkin.endpoint", VV_FIELD(distributor.receivers.zipkin.endpoint));
-  b.Accept("zipkin.parse_string_tags", Kind::kBool);
+  b.Bind("zipkin.parse_string_tags", VV_FIELD(distributor.receivers.zipkin.parse_string_tags));
+  b.Bind("zipkin.max_request_body_size",
+         VV_FIELD(distributor.receivers.zipkin.max_request_body_size));
   AcceptHttpServer(b.SubWriter("zipkin"));
 
   b.Accept("kafka", Kind::kAny)

@@ -16,4 +16,25 @@ metrics::Family<metrics::Counter>& RefusedSpans() {
   return f;
 }
 
+metrics::Family<metrics::Counter>& AgentPacketsReceived() {
+  static auto& f = metrics::DefaultRegistry().NewCounter(
+      "vivace_jaeger_agent_packets_received_total",
+      "Datagrams received by the Jaeger agent UDP servers.", {"transport"});
+  return f;
+}
+
+metrics::Family<metrics::Counter>& AgentPacketsDropped() {
+  static auto& f = metrics::DefaultRegistry().NewCounter(
+      "vivace_jaeger_agent_packets_dropped_total",
+      "Datagrams the Jaeger agent UDP servers dropped, by reason.", {"transport", "reason"});
+  return f;
+}
+
+metrics::Family<metrics::Gauge>& AgentQueueLength() {
+  static auto& f = metrics::DefaultRegistry().NewGauge(
+      "vivace_jaeger_agent_queue_length", "Datagrams waiting for a Jaeger agent UDP worker.",
+      {"transport"});
+  return f;
+}
+
 }  // namespace vivace::receiver

@@ -42,7 +42,7 @@ Result<std::unique_ptr<VivaceProcess>> VivaceProcess::Start(const Options& optio
         << "distributor:\n  receivers:\n    otlp:\n      protocols:\n"
         << "        grpc:\n          endpoint: 127.0.0.1:0\n"
         << "        http:\n          endpoint: 127.0.0.1:0\n"
-        << "storage:\n  trace:\n    backend: local\n"
+        << options.receivers_yaml << "storage:\n  trace:\n    backend: local\n"
         << "    local:\n      path: " << p->data_dir_ << "/blocks\n"
         << "    wal:\n      path: " << p->data_dir_ << "/wal\n"
         // Test traces carry fixed 2023 timestamps; with the default 14-day block_retention the
@@ -78,7 +78,9 @@ Result<std::unique_ptr<VivaceProcess>> VivaceProcess::Start(const Options& optio
   p->pid_ = pid;
   int fd = pipefd[0];
   p->reader_ = std::thread([raw = p.get(), fd] { raw->ReadLogs(fd); });
-  VV_RETURN_IF_ERROR(p->WaitForListeners({"http", "grpc", "otlp-grpc", "otlp-http"}));
+  std::vector<std::string> listeners = {"http", "grpc", "otlp-grpc", "otlp-http"};
+  listeners.insert(listeners.end(), options.listeners.begin(), options.listeners.end());
+  VV_RETURN_IF_ERROR(p->WaitForListeners(listeners));
   VV_RETURN_IF_ERROR(p->WaitReady());
   return p;
 }

@@ -26,6 +26,11 @@ class VivaceProcess {
     std::string extra_yaml{};
     // Keys added under `live_store:`, each line indented by two spaces ("  max_trace_idle: 1s\n").
     std::string live_store_yaml{};
+    // Receivers added under `distributor.receivers:` next to otlp, each line indented by four
+    // spaces ("    zipkin:\n      endpoint: 127.0.0.1:0\n").
+    std::string receivers_yaml{};
+    // Listener names to wait for besides http, grpc, otlp-grpc and otlp-http (e.g. "zipkin").
+    std::vector<std::string> listeners{};
     // Extra command-line flags.
     std::vector<std::string> args{};
     // Data directory; a fresh temporary one when empty.
@@ -37,7 +42,8 @@ class VivaceProcess {
   VivaceProcess& operator=(const VivaceProcess&) = delete;
   ~VivaceProcess();
 
-  int port(const std::string& name) const;  // "http", "grpc", "otlp-grpc", "otlp-http"
+  // "http", "grpc", "otlp-grpc", "otlp-http", or a listener named in Options::listeners.
+  int port(const std::string& name) const;
 
   int http_port() const { return port("http"); }
 
