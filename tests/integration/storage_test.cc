@@ -7,12 +7,14 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include "common/hex.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
+#include "tempopb/tempo.pb.h"
 #include "tests/support/http_client.h"
 #include "tests/support/trace_builder.h"
 #include "tests/support/vivace_process.h"
@@ -38,9 +40,12 @@ std::vector<fs::path> BlockDirs(const std::string& data_dir) {
 
 class StorageTest : public ::testing::Test {
  protected:
-  void Start(const std::string& dir) {
+  void Start(const std::string& dir, const std::string& extra_yaml = "",
+             std::vector<std::string> args = {}) {
     proc_.reset();
-    auto p = VivaceProcess::Start({.data_dir = dir});
+    VivaceProcess::Options o{.extra_yaml = extra_yaml, .args = std::move(args), .data_dir = dir};
+    o.otlp = o.args.empty();  // the -target=... runs here have no receivers
+    auto p = VivaceProcess::Start(o);
     ASSERT_TRUE(p.ok()) << p.status().ToString();
     proc_ = std::move(p).value();
     http_ = std::make_unique<HttpClient>("127.0.0.1", proc_->http_port());
@@ -163,6 +168,76 @@ TEST_F(StorageTest, CorruptBlockIsSkippedAndOthersKeepServing) {
   EXPECT_NE(metrics.find("vivace_block_read_failures_total{tenant=\"single-tenant\"}"),
             std::string::npos);
   EXPECT_NE(proc_->logs().find("skipping unreadable block"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vivace::testing
+
+namespace vivace::testing {
+namespace {
+
+int SpanCount(const tempopb::Trace& t) {
+  int n = 0;
+  for (const auto& rs : t.resourcespans()) {
+    for (const auto& ss : rs.scope_spans()) {
+      n += ss.spans_size();
+    }
+  }
+  return n;
+}
+
+int CountObjects(const std::string& blocks_dir, const std::string& name) {
+  int n = 0;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(blocks_dir, ec);
+       it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->path().filename() == name) {
+      ++n;
+    }
+  }
+  return n;
+}
+
+// -target=compactor runs compaction alone on the bucket: the blocks a monolithic process
+// flushed are merged, and afterwards every trace still reads back whole.
+TEST_F(StorageTest, CompactorTargetCompactsTheBlocksOfAnotherProcess) {
+  // No compaction in the monolithic runs (a cycle runs at start, so make it never find work:
+  // tenants' compaction disabled), only in the compactor.
+  const std::string no_compaction =
+      "overrides:\n  defaults:\n    compaction:\n      compaction_disabled: true\n";
+  Start(dir_, no_compaction);
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    Push(MakeTrace({.seed = seed, .spans = 3}));
+    Push(MakeTrace({.seed = 100, .spans = static_cast<int>(seed) + 2}));  // in every block
+    Flush();
+  }
+  proc_.reset();
+  ASSERT_EQ(CountObjects(dir_ + "/blocks", "meta.json"), 3);
+
+  Start(dir_, "backend_worker:\n  compaction:\n    compaction_cycle: 50ms\n",
+        {"-target=compactor"});
+  // Done once the job's metrics are out (they follow the marking of the inputs).
+  const std::string done = "tempodb_compaction_blocks_total{level=\"1\"} 3";
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (Metrics().find(done) == std::string::npos && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling, not timing
+  }
+  EXPECT_NE(Metrics().find(done), std::string::npos) << proc_->logs();
+  EXPECT_EQ(CountObjects(dir_ + "/blocks", "meta.compacted.json"), 3);
+  EXPECT_EQ(CountObjects(dir_ + "/blocks", "meta.json"), 1);
+  EXPECT_EQ(http_->Get("/api/traces/" + HexEncode(TestTraceId(1)))->status, 404)
+      << "the compactor serves no queries";
+  proc_.reset();
+
+  Start(dir_, no_compaction);
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    tempopb::Trace t;
+    ASSERT_TRUE(t.ParseFromString(Get(seed, "?mode=blocks"))) << seed;
+    EXPECT_EQ(SpanCount(t), 3) << seed;
+  }
+  tempopb::Trace all;
+  ASSERT_TRUE(all.ParseFromString(Get(100, "?mode=blocks")));
+  EXPECT_EQ(SpanCount(all), 5);  // the three parts combined, once each
 }
 
 }  // namespace

@@ -78,7 +78,10 @@ Result<std::unique_ptr<VivaceProcess>> VivaceProcess::Start(const Options& optio
   p->pid_ = pid;
   int fd = pipefd[0];
   p->reader_ = std::thread([raw = p.get(), fd] { raw->ReadLogs(fd); });
-  std::vector<std::string> listeners = {"http", "grpc", "otlp-grpc", "otlp-http"};
+  std::vector<std::string> listeners = {"http", "grpc"};
+  if (options.otlp) {
+    listeners.insert(listeners.end(), {"otlp-grpc", "otlp-http"});
+  }
   listeners.insert(listeners.end(), options.listeners.begin(), options.listeners.end());
   VV_RETURN_IF_ERROR(p->WaitForListeners(listeners));
   VV_RETURN_IF_ERROR(p->WaitReady());

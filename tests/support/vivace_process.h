@@ -35,6 +35,9 @@ class VivaceProcess {
     std::vector<std::string> args{};
     // Data directory; a fresh temporary one when empty.
     std::string data_dir{};
+    // False for targets without the receivers (compactor, ...): only http and grpc (and
+    // `listeners`) are waited for.
+    bool otlp = true;
   };
 
   static Result<std::unique_ptr<VivaceProcess>> Start(const Options& options);
