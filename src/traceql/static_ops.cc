@@ -262,12 +262,25 @@ Result<Static> EvalBinary(Op op, const Static& lhs, const Static& rhs) {
   if (scalar_pair || !IsMatchingArrayElement(lt, rt)) {
     return EvalScalar(op, lhs, rhs);
   }
-  // Array against scalar: any-element for = =~ < <= > >=, all-elements for != !~.
+  // Arithmetic on arrays fails the query in Tempo; here it is a non-match (nil).
   if (!IsBooleanOp(op)) {
-    return Status::InvalidArgument("arithmetic is not supported on arrays");
+    return Static::Nil();
   }
   if (IsArray(lt) && IsArray(rt)) {
-    return Status::InvalidArgument("array operators must consist of a scalar and an array operand");
+    if (IsArrayOp(op) && IsArray(lt)) {
+      // Quirk 15 (fixed): the or_to_in rewrite of `arr = "a" || arr = "b"` on an array
+      // attribute means what the comparisons meant: any literal, each tested element-wise.
+      bool all = op == Op::kNotIn || op == Op::kRegexMatchNone;
+      for (size_t i = 0; i < rhs.array_size(); ++i) {
+        VV_ASSIGN_OR_RETURN(Static r, EvalBinary(ElementOp(op), lhs, rhs.ArrayElement(i)));
+        bool match = r.type() == StaticType::kBool && r.bool_value();
+        if (all != match) {
+          return Static::Bool(!all);
+        }
+      }
+      return Static::Bool(all);
+    }
+    return Static::Bool(false);  // Tempo: an evaluation error
   }
   Op elem_op = op;
   const Static* array = &rhs;

@@ -14,8 +14,9 @@
 
 namespace vivace::traceql {
 
-// Evaluates `lhs op rhs`. Errors (the query fails in Tempo): integer division or modulo by zero,
-// arithmetic on arrays, array against array, a bad regex.
+// Evaluates `lhs op rhs`. Errors (the query fails, as in Tempo): integer division or modulo by
+// zero, a bad regex. Arithmetic on arrays gives nil and array against array false (Tempo fails
+// the query); array attributes with the or_to_in operators compare element-wise (quirk 15).
 Result<Static> EvalBinary(Op op, const Static& lhs, const Static& rhs);
 
 // Evaluates a unary operator. `!` on a non-boolean and `-` on a non-number are errors in Tempo;
