@@ -43,13 +43,13 @@ bool IsPredicate(const FieldExpr& e) {
 }
 
 bool IsLogical(const FieldExpr& e) {
-  return (e.kind == FieldExpr::Kind::kBinary && (e.op == Op::kAnd || e.op == Op::kOr)) ||
-         (e.kind == FieldExpr::Kind::kUnary && e.op == Op::kNot);
+  return (e.kind == FieldExpr::Kind::kBinary && (e.op == Op::kAnd || e.op == Op::kOr))
+         || (e.kind == FieldExpr::Kind::kUnary && e.op == Op::kNot);
 }
 
 bool IsRegexOp(Op op) {
-  return op == Op::kRegex || op == Op::kNotRegex || op == Op::kRegexMatchAny ||
-         op == Op::kRegexMatchNone;
+  return op == Op::kRegex || op == Op::kNotRegex || op == Op::kRegexMatchAny
+         || op == Op::kRegexMatchNone;
 }
 
 // Tempo's span ID text: hex without leading zeros, left-padded with zeros to 16 characters.
@@ -95,12 +95,10 @@ int Compare(const Static& a, const Static& b) {
     case StaticType::kIntArray:
       return a.int_array() < b.int_array() ? -1 : (a.int_array() == b.int_array() ? 0 : 1);
     case StaticType::kFloatArray:
-      return a.float_array() < b.float_array() ? -1
-                                               : (a.float_array() == b.float_array() ? 0 : 1);
+      return a.float_array() < b.float_array() ? -1 : (a.float_array() == b.float_array() ? 0 : 1);
     case StaticType::kStringArray:
-      return a.string_array() < b.string_array()
-                 ? -1
-                 : (a.string_array() == b.string_array() ? 0 : 1);
+      return a.string_array() < b.string_array() ? -1
+                                                 : (a.string_array() == b.string_array() ? 0 : 1);
     case StaticType::kBoolArray:
       return a.bool_array() < b.bool_array() ? -1 : (a.bool_array() == b.bool_array() ? 0 : 1);
     case StaticType::kNil:
@@ -117,12 +115,12 @@ void SumInto(Static& sum, const Static& v) {
   }
   switch (sum.type()) {
     case StaticType::kInt:
-      sum = Static::Int(static_cast<int64_t>(static_cast<uint64_t>(sum.int_value()) +
-                                             static_cast<uint64_t>(v.int_value())));
+      sum = Static::Int(static_cast<int64_t>(static_cast<uint64_t>(sum.int_value())
+                                             + static_cast<uint64_t>(v.int_value())));
       break;
     case StaticType::kDuration:
-      sum = Static::Duration(static_cast<int64_t>(static_cast<uint64_t>(sum.int_value()) +
-                                                  static_cast<uint64_t>(v.int_value())));
+      sum = Static::Duration(static_cast<int64_t>(static_cast<uint64_t>(sum.int_value())
+                                                  + static_cast<uint64_t>(v.int_value())));
       break;
     case StaticType::kFloat:
       sum = Static::Float(sum.float_value() + v.float_value());
@@ -204,12 +202,12 @@ Status Evaluator::Compiled::Prepare(const FieldExpr* e) {
   uint8_t flags = 0;
   if (e->kind == FieldExpr::Kind::kAttribute) {
     const Attribute& a = e->attribute;
-    if (a.scope == AttributeScope::kEvent || a.intrinsic == Intrinsic::kEventName ||
-        a.intrinsic == Intrinsic::kEventTimeSinceStart) {
+    if (a.scope == AttributeScope::kEvent || a.intrinsic == Intrinsic::kEventName
+        || a.intrinsic == Intrinsic::kEventTimeSinceStart) {
       flags |= kUsesEvents;
     }
-    if (a.scope == AttributeScope::kLink || a.intrinsic == Intrinsic::kLinkSpanId ||
-        a.intrinsic == Intrinsic::kLinkTraceId) {
+    if (a.scope == AttributeScope::kLink || a.intrinsic == Intrinsic::kLinkSpanId
+        || a.intrinsic == Intrinsic::kLinkTraceId) {
       flags |= kUsesLinks;
     }
   }
@@ -222,8 +220,8 @@ Status Evaluator::Compiled::Prepare(const FieldExpr* e) {
   if (flags != 0) {
     scopes[e] = flags;
   }
-  if (e->kind == FieldExpr::Kind::kBinary && IsRegexOp(e->op) &&
-      e->rhs->kind == FieldExpr::Kind::kStatic) {
+  if (e->kind == FieldExpr::Kind::kBinary && IsRegexOp(e->op)
+      && e->rhs->kind == FieldExpr::Kind::kStatic) {
     std::vector<std::string> patterns;
     const Static& v = e->rhs->value;
     if (v.type() == StaticType::kString) {
@@ -288,8 +286,7 @@ namespace {
 // enclosing predicate is currently quantified over.
 class SpanContext {
  public:
-  SpanContext(const Evaluator::Compiled& c, const Trace& t, const Span& s)
-      : c_(c), t_(t), s_(s) {}
+  SpanContext(const Evaluator::Compiled& c, const Trace& t, const Span& s) : c_(c), t_(t), s_(s) {}
 
   // The value of a filter's expression. Predicates are quantified over events and links one
   // by one; `&&`, `||` and `!` combine their results.
@@ -397,8 +394,7 @@ class SpanContext {
       case AttributeScope::kLink:
         return link() != nullptr ? Found(FindAttribute(link()->attrs, a.name)) : Static::Nil();
       case AttributeScope::kInstrumentation:
-        return s_.scope != nullptr ? Found(FindAttribute(s_.scope->attrs, a.name))
-                                   : Static::Nil();
+        return s_.scope != nullptr ? Found(FindAttribute(s_.scope->attrs, a.name)) : Static::Nil();
       case AttributeScope::kTrace:
         return Static::Nil();
     }
@@ -589,8 +585,8 @@ class TraceEvaluation {
                                           const std::vector<Spanset>& rhs) {
     std::vector<uint32_t> out;
     if (op == Op::kSpansetAnd || op == Op::kSpansetUnion) {
-      bool keep = op == Op::kSpansetAnd ? (!lhs.empty() && !rhs.empty())
-                                        : (!lhs.empty() || !rhs.empty());
+      bool keep =
+          op == Op::kSpansetAnd ? (!lhs.empty() && !rhs.empty()) : (!lhs.empty() || !rhs.empty());
       if (keep) {
         for (const auto* side : {&lhs, &rhs}) {
           for (const Spanset& ss : *side) {

@@ -113,7 +113,7 @@ TEST(EvaluatorTest, Filters) {
   Trace t = StandardTrace();
   EXPECT_EQ(Eval("{ resource.service.name = \"backend\" }", t), "db,query");
   EXPECT_EQ(Eval("{ span.http.status_code >= 500 }", t), "db");
-  EXPECT_EQ(Eval("{ .http.status_code = 500.0 }", t), "db");  // int vs float: numeric
+  EXPECT_EQ(Eval("{ .http.status_code = 500.0 }", t), "db");      // int vs float: numeric
   EXPECT_EQ(Eval("{ span.http.status_code = \"500\" }", t), "");  // type mismatch: false
   // A missing attribute never satisfies a comparison, not even `!=` (quirk 3, replicated).
   EXPECT_EQ(Eval("{ span.http.status_code != 200 }", t), "db");
@@ -140,21 +140,20 @@ TEST(EvaluatorTest, Intrinsics) {
   EXPECT_EQ(Eval("{ span:childCount = 2 }", t), "root");
   EXPECT_EQ(Eval("{ span:id = \"0000000000000003\" }", t), "query");
   EXPECT_EQ(Eval("{ span:parentID = \"0000000000000002\" }", t), "query");
-  EXPECT_EQ(Eval("{ trace:id = \"2a\" && trace:id = \"0002a\" }", t),
-            "root,db,query,cache,orphan");
+  EXPECT_EQ(Eval("{ trace:id = \"2a\" && trace:id = \"0002a\" }", t), "root,db,query,cache,orphan");
   EXPECT_EQ(Eval("{ instrumentation:name = \"lib\" && instrumentation:version = \"1.2\" }", t),
             "root,db,query,cache,orphan");
   EXPECT_EQ(Eval("{ nestedSetParent = -1 }", t), "root");
   EXPECT_EQ(Eval("{ nestedSetLeft = 0 }", t), "orphan");  // not connected to a root
-  EXPECT_EQ(Eval("{ name =~ \"c.*\" }", t), "cache");       // anchored
+  EXPECT_EQ(Eval("{ name =~ \"c.*\" }", t), "cache");     // anchored
   EXPECT_EQ(Eval("{ name =~ \"ach\" }", t), "");
   EXPECT_EQ(Eval("{ name !~ \"c.*|r.*\" }", t), "db,query,orphan");
 }
 
 TEST(EvaluatorTest, NilArraysAndLogic) {
   Trace t = StandardTrace();
-  EXPECT_EQ(Eval("{ span.tags = \"b\" }", t), "db");      // any element
-  EXPECT_EQ(Eval("{ span.tags != \"c\" }", t), "db");     // every element
+  EXPECT_EQ(Eval("{ span.tags = \"b\" }", t), "db");   // any element
+  EXPECT_EQ(Eval("{ span.tags != \"c\" }", t), "db");  // every element
   EXPECT_EQ(Eval("{ span.tags != \"a\" }", t), "");
   EXPECT_EQ(Eval("{ span.tags =~ \"[ab]\" }", t), "db");
   // The or_to_in rewrite on an array attribute keeps the comparisons' meaning (quirk 15).
@@ -204,7 +203,7 @@ TEST(EvaluatorTest, SpansetOperators) {
   EXPECT_EQ(Eval("{ name = \"root\" } ~ { }", t), "");  // the only connected root
   // Negations keep spans without a tree position.
   EXPECT_EQ(Eval("{ name = \"root\" } !>> { }", t), "root,orphan");
-  EXPECT_EQ(Eval("{ } !< { }", t), "query,cache,orphan");  // leaves
+  EXPECT_EQ(Eval("{ } !< { }", t), "query,cache,orphan");                   // leaves
   EXPECT_EQ(Eval("{ status = error } !< { status = error }", t), "query");  // last error
   EXPECT_EQ(Eval("{ name = \"db\" } !~ { }", t), "root,db,query,orphan");
   // Union forms return spans of both sides.

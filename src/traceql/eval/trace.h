@@ -70,7 +70,7 @@ struct Span {
   static constexpr int32_t kUnknown = -2;
   int32_t parent = kUnknown;  // index of the parent span, kRoot, or kUnknown
   bool connected = false;
-  int64_t nested_left = 0;    // nested-set numbers (0 = unknown), as Tempo stores them
+  int64_t nested_left = 0;  // nested-set numbers (0 = unknown), as Tempo stores them
   int64_t nested_right = 0;
   int64_t nested_parent = 0;  // the parent's left number, -1 for roots
   int64_t child_count = 0;

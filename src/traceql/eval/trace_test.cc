@@ -92,8 +92,8 @@ TEST(TraceTest, NestedSetsFollowTempo) {
   t.BuildTree();
   auto nums = [&](size_t i) {
     const Span& s = t.spans[i];
-    return std::to_string(s.nested_left) + "/" + std::to_string(s.nested_right) + "/" +
-           std::to_string(s.nested_parent);
+    return std::to_string(s.nested_left) + "/" + std::to_string(s.nested_right) + "/"
+           + std::to_string(s.nested_parent);
   };
   EXPECT_EQ(nums(0), "1/8/-1");
   EXPECT_EQ(nums(1), "2/5/1");
