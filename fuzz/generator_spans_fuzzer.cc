@@ -1,14 +1,15 @@
 // Fuzzes the metrics-generator's span path: a trace fragment (tempopb.Trace bytes, the layout
 // the distributor hands over) read at the wire level by SpanReader and fed to the span-metrics
 // and service-graphs processors with every label-building option on (dimensions, mappings,
-// target_info, client/server prefixes, virtual nodes, regex filters, span multipliers, a small
-// active-series limit, native and classic histograms). Whatever the input, the processors must
-// not crash and every collected series must decode, with labels sorted, unique and non-empty and
-// a __name__.
+// target_info, host-info, client/server prefixes, virtual nodes, regex filters, span multipliers, a
+// small active-series limit, native and classic histograms). Whatever the input, the processors
+// must not crash and every collected series must decode, with labels sorted, unique and non-empty
+// and a __name__.
 
 #include <cstdlib>
 
 #include "fuzz/fuzz_target.h"
+#include "generator/host_info.h"
 #include "generator/registry.h"
 #include "generator/service_graphs.h"
 #include "generator/span_metrics.h"
@@ -23,10 +24,12 @@ class Fanout final : public SpanVisitor {
  public:
   SpanMetricsProcessor* span_metrics = nullptr;
   ServiceGraphsProcessor* service_graphs = nullptr;
+  HostInfoProcessor* host_info = nullptr;
 
   void OnSpan(const ResourceView& resource, const SpanView& span) override {
     span_metrics->OnSpan(resource, span);
     service_graphs->OnSpan(resource, span);
+    host_info->OnSpan(resource, span);
   }
 };
 
@@ -86,7 +89,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!span_metrics.ok() || !service_graphs.ok()) {
     std::abort();
   }
+  HostInfoProcessor host_info({}, &registry, nullptr);
   Fanout fanout;
+  fanout.host_info = &host_info;
   fanout.span_metrics = span_metrics->get();
   fanout.service_graphs = service_graphs->get();
   (*span_metrics)->set_now_ms(1'000);

@@ -358,6 +358,7 @@ struct Limits {
   bool metrics_generator_disable_collection = false;
   SpanMetricsOverrides metrics_generator_span_metrics;
   ServiceGraphsOverrides metrics_generator_service_graphs;
+  HostInfoOverrides metrics_generator_host_info;
 };
 
 struct OverridesConfig {
@@ -486,6 +487,7 @@ struct MetricsGeneratorConfig {
   bool storage_remote_write_add_org_id_header = true;
   SpanMetricsConfig span_metrics;
   ServiceGraphsConfig service_graphs;
+  HostInfoConfig host_info;
 };
 
 // `ingest.kafka` (3.x microservices write path). sasl_password is a secret.

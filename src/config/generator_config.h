@@ -82,6 +82,13 @@ struct ServiceGraphsConfig {
   bool operator==(const ServiceGraphsConfig&) const = default;
 };
 
+// `processor.host_info`: traces_host_info{grafana_host_id, host_source} = 1 per host seen.
+struct HostInfoConfig {
+  std::vector<std::string> host_identifiers = {"k8s.node.name", "host.id"};
+  std::string metric_name = "traces_host_info";
+  bool operator==(const HostInfoConfig&) const = default;
+};
+
 // Per-tenant `metrics_generator.processor.span_metrics.*` overrides: a field replaces the
 // generator's setting when present (lists: when non-empty), as Tempo's override getters do.
 struct SpanMetricsOverrides {
@@ -112,6 +119,11 @@ struct ServiceGraphsOverrides {
        enable_messaging_system_latency_histogram_set = false;
   bool enable_virtual_node_label = false, enable_virtual_node_label_set = false;
   bool enable_tracestate_span_multiplier = false, enable_tracestate_span_multiplier_set = false;
+};
+
+struct HostInfoOverrides {
+  std::vector<std::string> host_identifiers;
+  std::string metric_name;
 };
 
 // `remote_write[].queue_config` (Prometheus' names and defaults). Vivace keeps the queue in

@@ -122,8 +122,9 @@ void AddGenerator(SchemaBuilder<Config> b) {
 
   BindSpanMetrics(b.Sub("processor.span_metrics"));
   BindServiceGraphs(b.Sub("processor.service_graphs"));
-  b.Accept("processor.host_info.host_identifiers", Kind::kStringList);
-  b.Accept("processor.host_info.metric_name", Kind::kString);
+  b.Bind("processor.host_info.host_identifiers",
+         VV_FIELD(metrics_generator.host_info.host_identifiers));
+  b.Bind("processor.host_info.metric_name", VV_FIELD(metrics_generator.host_info.metric_name));
   AcceptRing(b.SubWriter("ring"));
   b.AcceptAll({"override_ring_key", "ring_mode", "codec", "instance_id"}, Kind::kString);
   b.Accept("ingest_concurrency", Kind::kInt);

@@ -89,8 +89,9 @@ void AddGeneratorLimits(SchemaBuilder<Limits> b) {
       .MarkPresent(VV_FIELD(metrics_generator_span_metrics.enable_tracestate_span_multiplier_set));
   sm.Bind("span_multiplier_key", VV_FIELD(metrics_generator_span_metrics.span_multiplier_key));
 
-  b.Accept("processor.host_info.host_identifiers", Kind::kStringList);
-  b.Accept("processor.host_info.metric_name", Kind::kString);
+  b.Bind("processor.host_info.host_identifiers",
+         VV_FIELD(metrics_generator_host_info.host_identifiers));
+  b.Bind("processor.host_info.metric_name", VV_FIELD(metrics_generator_host_info.metric_name));
   SchemaWriter lb = b.SubWriter("processor.local_blocks");
   lb.AcceptAll({"max_live_traces", "concurrent_blocks"}, Kind::kInt);
   lb.Accept("max_block_bytes", Kind::kInt64);

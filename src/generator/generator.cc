@@ -130,7 +130,7 @@ void Generator::PushTraces(const std::string& tenant, model::RegroupedBatch batc
       return;
     }
     if (queue_bytes_ + bytes > options_.max_queue_bytes && !queue_.empty()) {
-      SpansDiscardedTotal().WithLabels({tenant, "queue_full"}).Inc(batch.span_count);
+      SpansDiscardedTotal().WithLabels({tenant, "queue_full", "all"}).Inc(batch.span_count);
       done(Status::ResourceExhausted("metrics-generator queue is full"));
       return;
     }

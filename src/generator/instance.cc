@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/logging.h"
+#include "generator/host_info.h"
 #include "generator/metrics.h"
 
 namespace vivace::generator {
@@ -121,6 +122,7 @@ class Instance::Dispatch final : public SpanVisitor {
  public:
   SpanMetricsProcessor* span_metrics = nullptr;
   ServiceGraphsProcessor* service_graphs = nullptr;
+  HostInfoProcessor* host_info = nullptr;
   uint64_t min_end_unix_nano = 0;
   uint64_t spans = 0;
   uint64_t outside_slack = 0;
@@ -137,6 +139,9 @@ class Instance::Dispatch final : public SpanVisitor {
     if (service_graphs != nullptr) {
       service_graphs->OnSpan(resource, span);
     }
+    if (host_info != nullptr) {
+      host_info->OnSpan(resource, span);
+    }
   }
 };
 
@@ -150,6 +155,7 @@ ProcessorSettings ResolveProcessors(const config::MetricsGeneratorConfig& config
   bool sg_all = false;
   bool sg_request = false;
   bool sg_latency = false;
+  bool sg_connection_info = false;
   for (const std::string& p : limits.metrics_generator_processors) {
     if (p == "span-metrics") {
       sm_all = true;
@@ -165,6 +171,10 @@ ProcessorSettings ResolveProcessors(const config::MetricsGeneratorConfig& config
       sg_request = true;
     } else if (p == "service-graphs-latency") {
       sg_latency = true;
+    } else if (p == "service-graphs-connection-info") {
+      sg_connection_info = true;
+    } else if (p == "host-info") {
+      s.host_info = true;
     } else {
       s.unknown.push_back(p);
     }
@@ -187,11 +197,21 @@ ProcessorSettings ResolveProcessors(const config::MetricsGeneratorConfig& config
     s.span_metrics_config = config.span_metrics;
     ApplySpanMetricsOverrides(limits.metrics_generator_span_metrics, &s.span_metrics_config);
   }
-  s.service_graphs = sg_all || sg_request || sg_latency;
+  s.service_graphs = sg_all || sg_request || sg_latency || sg_connection_info;
   if (s.service_graphs) {
-    s.service_graphs_sub = {sg_all || sg_request, sg_all || sg_latency};
+    s.service_graphs_sub = {sg_all || sg_request, sg_all || sg_latency, sg_connection_info};
     s.service_graphs_config = config.service_graphs;
     ApplyServiceGraphsOverrides(limits.metrics_generator_service_graphs, &s.service_graphs_config);
+  }
+  if (s.host_info) {
+    s.host_info_config = config.host_info;
+    const config::HostInfoOverrides& o = limits.metrics_generator_host_info;
+    if (!o.host_identifiers.empty()) {
+      s.host_info_config.host_identifiers = o.host_identifiers;
+    }
+    if (!o.metric_name.empty()) {
+      s.host_info_config.metric_name = o.metric_name;
+    }
   }
   return s;
 }
@@ -206,7 +226,7 @@ Instance::Instance(std::string tenant, InstanceOptions options,
       spans_received_(&SpansReceivedTotal().WithLabels({tenant_})),
       bytes_received_(&BytesReceivedTotal().WithLabels({tenant_})),
       outside_slack_(
-          &SpansDiscardedTotal().WithLabels({tenant_, "outside_metrics_ingestion_slack"})) {
+          &SpansDiscardedTotal().WithLabels({tenant_, "outside_metrics_ingestion_slack", "all"})) {
   const config::MetricsGeneratorConfig& cfg = *options_.config;
   RegistryOptions ro;
   for (const auto& [k, v] : cfg.registry_external_labels) {
@@ -230,7 +250,7 @@ Instance::Instance(std::string tenant, InstanceOptions options,
 
 Instance::~Instance() {
   std::lock_guard lock(mu_);
-  for (const auto* name : {"span-metrics", "service-graphs"}) {
+  for (const auto* name : {"span-metrics", "service-graphs", "host-info"}) {
     ActiveProcessors().WithLabels({tenant_, name}).Set(0);
   }
 }
@@ -266,11 +286,13 @@ void Instance::UpdateProcessors() {
              || !(next.span_metrics_sub == settings_.span_metrics_sub) || histograms_changed) {
     span_metrics_.reset();
     metrics::Counter* filtered =
-        &SpansDiscardedTotal().WithLabels({tenant_, "span_metrics_filtered"});
+        &SpansDiscardedTotal().WithLabels({tenant_, "span_metrics_filtered", "span-metrics"});
     auto p = SpanMetricsProcessor::Create(next.span_metrics_config, next.span_metrics_sub,
                                           registry_.get(), filtered, next.histograms);
     if (p.ok()) {
       span_metrics_ = std::move(p).value();
+      span_metrics_->set_invalid_utf8_counter(
+          &SpansDiscardedTotal().WithLabels({tenant_, "invalid_utf8", "span-metrics"}));
     } else {
       failed = true;
       VV_ERROR("failed to create span-metrics processor", {"tenant", tenant_}, {"err", p.status()});
@@ -282,7 +304,9 @@ void Instance::UpdateProcessors() {
              || !(next.service_graphs_sub == settings_.service_graphs_sub) || histograms_changed) {
     service_graphs_.reset();
     ServiceGraphsCounters c;
-    c.filtered = &SpansDiscardedTotal().WithLabels({tenant_, "service_graphs_filtered"});
+    c.filtered =
+        &SpansDiscardedTotal().WithLabels({tenant_, "service_graphs_filtered", "service-graphs"});
+    c.invalid_utf8 = &SpansDiscardedTotal().WithLabels({tenant_, "invalid_utf8", "service-graphs"});
     c.edges = &ServiceGraphsEdges().WithLabels({tenant_});
     c.dropped_spans = &ServiceGraphsDroppedSpans().WithLabels({tenant_});
     c.dropped_edges = &ServiceGraphsDroppedEdges().WithLabels({tenant_});
@@ -299,14 +323,24 @@ void Instance::UpdateProcessors() {
                {"err", p.status()});
     }
   }
+  if (!next.host_info) {
+    host_info_.reset();
+  } else if (!host_info_ || next.host_info_config != settings_.host_info_config) {
+    host_info_.reset();
+    host_info_ = std::make_unique<HostInfoProcessor>(
+        next.host_info_config, registry_.get(),
+        &SpansDiscardedTotal().WithLabels({tenant_, "invalid_utf8", "host-info"}));
+  }
   if (failed) {
     ActiveProcessorsUpdateFailedTotal().WithLabels({tenant_}).Inc();
   }
   settings_ = std::move(next);
   dispatch_->span_metrics = span_metrics_.get();
   dispatch_->service_graphs = service_graphs_.get();
+  dispatch_->host_info = host_info_.get();
   ActiveProcessors().WithLabels({tenant_, "span-metrics"}).Set(span_metrics_ ? 1 : 0);
   ActiveProcessors().WithLabels({tenant_, "service-graphs"}).Set(service_graphs_ ? 1 : 0);
+  ActiveProcessors().WithLabels({tenant_, "host-info"}).Set(host_info_ ? 1 : 0);
 }
 
 void Instance::Push(const model::RegroupedBatch& batch) {
@@ -322,6 +356,9 @@ void Instance::Push(const model::RegroupedBatch& batch) {
   int64_t now_ms = ToMillis(now);
   if (span_metrics_) {
     span_metrics_->set_now_ms(now_ms);
+  }
+  if (host_info_) {
+    host_info_->set_now_ms(now_ms);
   }
   if (service_graphs_) {
     service_graphs_->set_now_ms(now_ms);

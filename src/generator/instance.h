@@ -2,9 +2,9 @@
 
 // One tenant's part of the metrics-generator (Tempo's generator instance): its series registry
 // and the processors its overrides enable (`metrics_generator.processors`: span-metrics and its
-// -count/-latency/-size parts, service-graphs and its -request/-latency parts), rebuilt when the
-// tenant's overrides change. Pushes read each trace fragment once and hand every span inside
-// the ingestion time slack to the processors.
+// -count/-latency/-size parts, service-graphs and its -request/-latency/-connection-info parts,
+// host-info), rebuilt when the tenant's overrides change. Pushes read each trace fragment once and
+// hand every span inside the ingestion time slack to the processors.
 //
 // Thread-safe: one mutex serialises pushes, collection and expiry of the tenant.
 
@@ -16,6 +16,7 @@
 
 #include "common/clock.h"
 #include "config/config.h"
+#include "generator/host_info.h"
 #include "generator/registry.h"
 #include "generator/service_graphs.h"
 #include "generator/span_metrics.h"
@@ -41,6 +42,8 @@ struct ProcessorSettings {
   config::ServiceGraphsConfig service_graphs_config;
   // generate_native_histograms and the native_histogram_* limits, for every latency histogram.
   HistogramOptions histograms;
+  bool host_info = false;
+  config::HostInfoConfig host_info_config;
   std::string histogram_mode_error;  // an unknown mode (classic histograms are used)
   std::vector<std::string> unknown;  // names Vivace does not run (reported once)
 
@@ -94,6 +97,7 @@ class Instance {
   std::unique_ptr<Registry> registry_;
   std::unique_ptr<SpanMetricsProcessor> span_metrics_;
   std::unique_ptr<ServiceGraphsProcessor> service_graphs_;
+  std::unique_ptr<HostInfoProcessor> host_info_;
   std::unique_ptr<Dispatch> dispatch_;
   SpanReader reader_;
   RegistryStats exported_;

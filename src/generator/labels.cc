@@ -100,6 +100,11 @@ uint64_t LabelBuilder::Finish() {
   for (uint32_t i : order_) {
     AppendKey(key_, entries_[i].name, entries_[i].value);
   }
+  valid_utf8_ = true;
+  for (size_t i = 0; i < count_ && valid_utf8_; ++i) {
+    valid_utf8_ = IsValidUtf8(entries_[i].name) && IsValidUtf8(entries_[i].value);
+  }
+
   return Hash64(key_.data(), key_.size());
 }
 
@@ -110,6 +115,48 @@ LabelSet LabelBuilder::ToLabelSet() const {
     out.push_back({std::string(name(i)), std::string(value(i))});
   }
   return out;
+}
+
+bool IsValidUtf8(std::string_view s) {
+  size_t i = 0;
+  const size_t n = s.size();
+  while (i < n) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    uint32_t cp = 0;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > n) {
+      return false;
+    }
+    for (size_t k = 1; k < len; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) {
+        return false;
+      }
+      cp = cp << 6 | (cc & 0x3F);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF)))
+        || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
 }
 
 uint64_t HashLabels(const LabelSet& labels) {

@@ -43,6 +43,10 @@ class LabelBuilder {
   // Sorts the labels and returns the hash of the set (stable across runs: xxHash3).
   uint64_t Finish();
 
+  // After Finish(): whether every name and value is valid UTF-8 (Tempo drops series that are
+  // not, rather than have Prometheus refuse the whole remote-write request).
+  bool valid_utf8() const { return valid_utf8_; }
+
   size_t size() const { return count_; }
 
   std::string_view name(size_t i) const { return entries_[order_[i]].name; }
@@ -66,7 +70,11 @@ class LabelBuilder {
   std::vector<uint32_t> order_;
   size_t count_ = 0;
   std::string key_;
+  bool valid_utf8_ = true;
 };
+
+// Whether `s` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
+bool IsValidUtf8(std::string_view s);
 
 // Hash of a label set as LabelBuilder::Finish computes it.
 uint64_t HashLabels(const LabelSet& labels);

@@ -59,5 +59,22 @@ TEST(LabelsTest, ScratchValues) {
   EXPECT_EQ(b.value(0), "built");
 }
 
+TEST(LabelsTest, Utf8Validation) {
+  EXPECT_TRUE(IsValidUtf8("plain ascii"));
+  EXPECT_TRUE(IsValidUtf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
+  EXPECT_FALSE(IsValidUtf8("\xff"));
+  EXPECT_FALSE(IsValidUtf8("\xc3"));              // truncated
+  EXPECT_FALSE(IsValidUtf8("\xc0\x80"));          // overlong NUL
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // past U+10FFFF
+  LabelBuilder b(1024, 2048);
+  b.Add("a", "ok");
+  b.Finish();
+  EXPECT_TRUE(b.valid_utf8());
+  b.Add("b", "\xfe");
+  b.Finish();
+  EXPECT_FALSE(b.valid_utf8());
+}
+
 }  // namespace
 }  // namespace vivace::generator

@@ -21,7 +21,7 @@ CounterFamily& BytesReceivedTotal() {
 CounterFamily& SpansDiscardedTotal() {
   static auto& f = DefaultRegistry().NewCounter(
       "tempo_metrics_generator_spans_discarded_total",
-      "The total number of discarded spans received per tenant", {"tenant", "reason"});
+      "The total number of discarded spans received per tenant", {"tenant", "reason", "processor"});
   return f;
 }
 

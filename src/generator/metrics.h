@@ -13,7 +13,7 @@ using GaugeFamily = metrics::Family<metrics::Gauge>;
 
 CounterFamily& SpansReceivedTotal();                 // {tenant}
 CounterFamily& BytesReceivedTotal();                 // {tenant}
-CounterFamily& SpansDiscardedTotal();                // {tenant, reason}
+CounterFamily& SpansDiscardedTotal();                // {tenant, reason, processor}
 GaugeFamily& ActiveProcessors();                     // {tenant, processor}
 CounterFamily& ActiveProcessorsUpdateFailedTotal();  // {tenant}
 GaugeFamily& RegistryActiveSeries();                 // {tenant}

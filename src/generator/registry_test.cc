@@ -150,7 +150,7 @@ TEST(RegistryTest, BothHistogramModesReportClassicAndNativeSeries) {
       EXPECT_EQ(s.exemplars.size(), 1U);  // the bucket exemplar, as Tempo's hybrid mode
     }
   }
-  EXPECT_EQ(native, 2U);        // zero + value
+  EXPECT_EQ(native, 2U);   // zero + value
   EXPECT_EQ(classic, 7U);  // zero count, sum, count, and a zero and a value per bucket (2)
   EXPECT_EQ(r.active_series(), 5U);
   EXPECT_EQ(r.RemoveStaleSeries(kT0 + 1), 5U);

@@ -124,13 +124,17 @@ ServiceGraphsProcessor::ServiceGraphsProcessor(config::ServiceGraphsConfig confi
                                                    config_.histogram_buckets, histograms);
     }
   }
+  if (sub_.connection_info) {
+    connection_info_ = registry_->NewGauge(kServiceGraphConnectionInfo);
+  }
 }
 
 ServiceGraphsProcessor::~ServiceGraphsProcessor() {
   for (const Metric* m :
        {static_cast<const Metric*>(request_total_), static_cast<const Metric*>(request_failed_),
         static_cast<const Metric*>(server_seconds_), static_cast<const Metric*>(client_seconds_),
-        static_cast<const Metric*>(messaging_seconds_)}) {
+        static_cast<const Metric*>(messaging_seconds_),
+        static_cast<const Metric*>(connection_info_)}) {
     if (m != nullptr) {
       registry_->RemoveMetric(m);
     }
@@ -363,6 +367,10 @@ void ServiceGraphsProcessor::OnComplete(Edge& e) {
     }
   }
   uint64_t hash = b.Finish();
+  if (!b.valid_utf8()) {
+    Inc(counters_.invalid_utf8);
+    return;
+  }
   ByteView trace_id(e.trace_id, e.trace_len);
   if (request_total_ != nullptr) {
     request_total_->Inc(b, hash, e.multiplier, now_ms_);
@@ -379,6 +387,9 @@ void ServiceGraphsProcessor::OnComplete(Edge& e) {
         messaging_seconds_->Observe(b, hash, latency, e.multiplier, trace_id, now_ms_);
       }
     }
+  }
+  if (connection_info_ != nullptr) {
+    connection_info_->Set(b, hash, 1, now_ms_);  // held at 1 while the edge keeps completing
   }
 }
 

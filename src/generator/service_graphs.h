@@ -8,6 +8,7 @@
 //   traces_service_graph_request_failed_total (either side had status ERROR)
 //   traces_service_graph_request_{server,client}_seconds (histograms, exemplar = trace ID)
 //   traces_service_graph_request_messaging_system_seconds (producer end -> consumer start)
+//   traces_service_graph_connection_info = 1 (opt-in: service-graphs-connection-info)
 //
 // Client spans carrying a database attribute complete at once (connection_type="database",
 // server = peer.service / server.address / network.peer.address[:port] / the db name).
@@ -44,6 +45,7 @@ inline constexpr char kServiceGraphServerSeconds[] = "traces_service_graph_reque
 inline constexpr char kServiceGraphClientSeconds[] = "traces_service_graph_request_client_seconds";
 inline constexpr char kServiceGraphMessagingSeconds[] =
     "traces_service_graph_request_messaging_system_seconds";
+inline constexpr char kServiceGraphConnectionInfo[] = "traces_service_graph_connection_info";
 
 // Self-monitoring counters of one tenant's processor (owned by the caller).
 struct ServiceGraphsCounters {
@@ -51,6 +53,7 @@ struct ServiceGraphsCounters {
   metrics::Counter* edges = nullptr;          // ..._service_graphs_edges
   metrics::Counter* dropped_spans = nullptr;  // ..._service_graphs_dropped_spans
   metrics::Counter* dropped_edges = nullptr;  // ..._service_graphs_dropped_edges_total
+  metrics::Counter* invalid_utf8 = nullptr;   // spans_discarded_total{invalid_utf8}
   // ..._service_graphs_expired_edges{unmatched_span_kind}: one per span kind value 0..5.
   metrics::Counter* expired_edges[6] = {};
 };
@@ -60,6 +63,7 @@ class ServiceGraphsProcessor final : public SpanVisitor {
   struct Subprocessors {
     bool request = true;
     bool latency = true;
+    bool connection_info = false;
     bool operator==(const Subprocessors&) const = default;
   };
 
@@ -169,6 +173,7 @@ class ServiceGraphsProcessor final : public SpanVisitor {
   Histogram* server_seconds_ = nullptr;
   Histogram* client_seconds_ = nullptr;
   Histogram* messaging_seconds_ = nullptr;
+  Gauge* connection_info_ = nullptr;
 
   int64_t now_ms_ = 0;
   uint64_t next_seq_ = 1;

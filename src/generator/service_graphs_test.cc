@@ -16,7 +16,7 @@ class ServiceGraphsTest : public ::testing::Test {
  protected:
   void SetUp() override { Make({}); }
 
-  void Make(config::ServiceGraphsConfig cfg) {
+  void Make(config::ServiceGraphsConfig cfg, ServiceGraphsProcessor::Subprocessors sub = {}) {
     processor_.reset();
     RegistryOptions o;
     o.external_labels = {{"__metrics_gen_instance", "h"}};
@@ -28,7 +28,8 @@ class ServiceGraphsTest : public ::testing::Test {
     for (int i = 0; i < 6; ++i) {
       counters_.expired_edges[i] = &expired_[i];
     }
-    auto p = ServiceGraphsProcessor::Create(std::move(cfg), {}, registry_.get(), counters_);
+    counters_.invalid_utf8 = &invalid_utf8_;
+    auto p = ServiceGraphsProcessor::Create(std::move(cfg), sub, registry_.get(), counters_);
     ASSERT_TRUE(p.ok()) << p.status().ToString();
     processor_ = std::move(p).value();
     processor_->set_now_ms(kNow);
@@ -56,7 +57,7 @@ class ServiceGraphsTest : public ::testing::Test {
   std::unique_ptr<Registry> registry_;
   std::unique_ptr<ServiceGraphsProcessor> processor_;
   ServiceGraphsCounters counters_;
-  metrics::Counter filtered_, edges_, dropped_spans_, dropped_edges_, expired_[6];
+  metrics::Counter filtered_, edges_, dropped_spans_, dropped_edges_, invalid_utf8_, expired_[6];
 };
 
 TEST_F(ServiceGraphsTest, PairsClientAndServerSpansInEitherOrder) {
@@ -193,6 +194,24 @@ TEST_F(ServiceGraphsTest, FilteredSideDropsItsCounterpart) {
 TEST_F(ServiceGraphsTest, SpansWithoutServiceNameOrNonEdgeKindsAreIgnored) {
   Push({{.service = "", .kind = 3, .trace = 9, .span = 80}, {.service = "a", .kind = 1}});
   EXPECT_EQ(processor_->pending_edges(), 0U);
+}
+
+TEST_F(ServiceGraphsTest, ConnectionInfoSubprocessorAlone) {
+  Make({}, {.request = false, .latency = false, .connection_info = true});
+  TestSpan client{.service = "web", .kind = 3, .trace = 1, .span = 10};
+  TestSpan server{.service = "api", .kind = 2, .trace = 1, .span = 11, .parent = 10};
+  Push({client, server});
+  auto v = Values();
+  ASSERT_EQ(v.size(), 1U);
+  EXPECT_EQ(v[Edge("traces_service_graph_connection_info", "web", "api")], 1);
+}
+
+TEST_F(ServiceGraphsTest, EdgesWithInvalidUtf8LabelsAreDropped) {
+  TestSpan client{.service = "web\xff", .kind = 3, .trace = 1, .span = 10};
+  TestSpan server{.service = "api", .kind = 2, .trace = 1, .span = 11, .parent = 10};
+  Push({client, server});
+  EXPECT_TRUE(Values().empty());
+  EXPECT_EQ(invalid_utf8_.Value(), 1);
 }
 
 }  // namespace

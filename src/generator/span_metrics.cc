@@ -163,6 +163,12 @@ void SpanMetricsProcessor::OnSpan(const ResourceView& resource, const SpanView& 
                                 config_.enable_tracestate_span_multiplier, resource, span);
   }
   uint64_t hash = b.Finish();
+  if (!b.valid_utf8()) {
+    if (invalid_utf8_ != nullptr) {
+      invalid_utf8_->Inc();
+    }
+    return;
+  }
   if (calls_ != nullptr) {
     calls_->Inc(b, hash, multiplier, now_ms_);
   }
@@ -209,7 +215,9 @@ void SpanMetricsProcessor::SetTargetInfo(const ResourceView& resource, const std
   // Only resources with (job or instance) and at least one other attribute get a series.
   if (identifying > 0 && b.size() > identifying) {
     uint64_t hash = b.Finish();
-    target_info_->Set(b, hash, 1, now_ms_);
+    if (b.valid_utf8()) {
+      target_info_->Set(b, hash, 1, now_ms_);
+    }
   }
 }
 

@@ -49,6 +49,9 @@ class SpanMetricsProcessor final : public SpanVisitor {
   SpanMetricsProcessor& operator=(const SpanMetricsProcessor&) = delete;
   ~SpanMetricsProcessor() override;
 
+  // Counts spans whose labels are not valid UTF-8 (they are skipped, as in Tempo).
+  void set_invalid_utf8_counter(metrics::Counter* c) { invalid_utf8_ = c; }
+
   // Timestamp for series updated by the following spans.
   void set_now_ms(int64_t now_ms) { now_ms_ = now_ms; }
 
@@ -64,6 +67,7 @@ class SpanMetricsProcessor final : public SpanVisitor {
   Subprocessors sub_;
   Registry* registry_;
   metrics::Counter* filtered_;
+  metrics::Counter* invalid_utf8_ = nullptr;
   SpanFilter filter_;
   Counter* calls_ = nullptr;
   Histogram* latency_ = nullptr;

@@ -120,5 +120,26 @@ TEST_F(SpanMetricsTest, SpanMultiplierFromTraceState) {
   EXPECT_DOUBLE_EQ(v.begin()->second, 2.0);
 }
 
+TEST_F(SpanMetricsTest, SpansWithInvalidUtf8LabelsAreSkipped) {
+  metrics::Counter invalid;
+  RegistryOptions o;
+  registry_ = std::make_unique<Registry>(o);
+  auto p = SpanMetricsProcessor::Create({}, {}, registry_.get(), &filtered_);
+  ASSERT_TRUE(p.ok());
+  (*p)->set_invalid_utf8_counter(&invalid);
+  SpanReader reader;
+  TestSpan bad{.service = "api", .name = std::string("GET \xc3\x28")};
+  TestSpan good{.service = "api", .name = "GET /ok \xc3\xa9"};
+  ASSERT_TRUE(reader.Read(testutil::Fragment({bad, good}), **p).ok());
+  auto v = LastValues(testutil::CollectAll(*registry_, kNow + 1));
+  size_t calls = 0;
+  for (const auto& [k, val] : v) {
+    calls += k.rfind("traces_spanmetrics_calls_total", 0) == 0;
+    EXPECT_EQ(k.find("\xc3\x28"), std::string::npos) << k;
+  }
+  EXPECT_EQ(calls, 1U);
+  EXPECT_EQ(invalid.Value(), 1);
+}
+
 }  // namespace
 }  // namespace vivace::generator

@@ -60,8 +60,8 @@ class Recorder final : public SpanVisitor {
 
   void OnSpan(const ResourceView& r, const SpanView& s) override {
     seen.push_back({r.service_name, std::string(s.name), s.kind, s.status_code,
-                    std::string(s.status_message), s.attributes().size(), s.size, s.DurationSeconds(),
-                    s.parent_span_id.empty()});
+                    std::string(s.status_message), s.attributes().size(), s.size,
+                    s.DurationSeconds(), s.parent_span_id.empty()});
   }
 };
 
