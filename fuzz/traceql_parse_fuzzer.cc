@@ -12,6 +12,7 @@
 
 #include "fuzz/fuzz_target.h"
 #include "traceql/parser.h"
+#include "traceql/plan.h"
 #include "traceql/printer.h"
 #include "traceql/validate.h"
 
@@ -151,6 +152,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (rewritten.ok()) {
     vivace::traceql::Validate(*rewritten).IgnoreError();
     (void)vivace::traceql::ToString(*rewritten);
+    if (vivace::traceql::ExtractConditions(*rewritten).size() != rewritten->subqueries.size()) {
+      std::abort();
+    }
   }
   return 0;
 }

@@ -16,6 +16,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "traceql/parser.h"
+#include "traceql/plan.h"
 #include "traceql/printer.h"
 #include "traceql/validate.h"
 
@@ -91,6 +92,12 @@ TEST_F(ConformanceTest, Valid) {
     Status st = Validate(*parsed);
     if (!st.ok()) {
       ADD_FAILURE() << "valid - " << q << ": " << st.message();
+      continue;
+    }
+    // Tempo's TestExamplesInEngine: the query also compiles into fetch requests.
+    Result<CompiledQuery> compiled = Compile(q);
+    if (!compiled.ok() || compiled->requests.size() != parsed->subqueries.size()) {
+      ADD_FAILURE() << "valid - " << q << ": does not compile into fetch requests";
       continue;
     }
     ++passed;
