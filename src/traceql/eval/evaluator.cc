@@ -288,6 +288,29 @@ class SpanContext {
  public:
   SpanContext(const Evaluator::Compiled& c, const Trace& t, const Span& s) : c_(c), t_(t), s_(s) {}
 
+  // The value of one field: event and link fields read the first event (link) having them.
+  Static FieldValue(const Attribute& a) {
+    bool events = a.scope == AttributeScope::kEvent || a.intrinsic == Intrinsic::kEventName
+                  || a.intrinsic == Intrinsic::kEventTimeSinceStart;
+    bool links = a.scope == AttributeScope::kLink || a.intrinsic == Intrinsic::kLinkSpanId
+                 || a.intrinsic == Intrinsic::kLinkTraceId;
+    size_t n = events ? s_.events.size() : (links ? s_.links.size() : 0);
+    if (!events && !links) {
+      return Lookup(a);
+    }
+    int64_t* binding = events ? &event_ : &link_;
+    for (size_t i = 0; i < n; ++i) {
+      *binding = static_cast<int64_t>(i);
+      Static v = Lookup(a);
+      if (!v.is_nil()) {
+        *binding = kUnbound;
+        return v;
+      }
+    }
+    *binding = kUnbound;
+    return Static::Nil();
+  }
+
   // The value of a filter's expression. Predicates are quantified over events and links one
   // by one; `&&`, `||` and `!` combine their results.
   Result<Static> EvaluateRoot(const FieldExpr& e) {
@@ -845,6 +868,11 @@ class TraceEvaluation {
 };
 
 }  // namespace
+
+Static FieldValue(const Trace& trace, const Span& span, const Attribute& field) {
+  Evaluator::Compiled none;
+  return SpanContext(none, trace, span).FieldValue(field);
+}
 
 Evaluator::Evaluator(Query q) : query_(std::move(q)), compiled_(std::make_unique<Compiled>()) {}
 

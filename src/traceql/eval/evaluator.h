@@ -59,4 +59,8 @@ class Evaluator {
   std::unique_ptr<Compiled> compiled_;
 };
 
+// The value of a field on a span, as predicates see it (nil when absent); event and link fields
+// read the first event (link) that has them.
+Static FieldValue(const Trace& trace, const Span& span, const Attribute& field);
+
 }  // namespace vivace::traceql::eval
