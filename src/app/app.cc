@@ -163,29 +163,14 @@ Status App::StartGenerator() {
   return Status::Ok();
 }
 
-// -target=metrics-generator: the generator and the ops endpoints. Spans reach it once the
-// distributor -> generator network path exists (microservices work); until then it serves
-// /ready, /metrics and /status only.
+// -target=metrics-generator: the generator and the ops endpoints (HTTP and gRPC health). Spans
+// reach it once the distributor -> generator network path exists (microservices work); until
+// then it serves /ready, /metrics and /status only.
 Status App::StartGeneratorOnly() {
-  Modules& m = *m_;
-  m.overrides = std::make_unique<overrides::Overrides>(config_.overrides);
+  m_->overrides = std::make_unique<overrides::Overrides>(config_.overrides);
   services_.Set("overrides", server::ServiceState::kRunning);
   VV_RETURN_IF_ERROR(StartGenerator());
-  server::RegisterOpsRoutes(&m.api_router, {&config_, &services_, &m.api_router},
-                            config_.http_api_prefix);
-  const config::ServerConfig& s = config_.server;
-  m.http_server = std::make_unique<net::HttpServer>(
-      net::HttpServerOptions{.name = "http",
-                             .address = s.http_listen_address,
-                             .port = s.http_listen_port,
-                             .threads = IoThreads(),
-                             .max_body_bytes = 16 * 1024 * 1024,
-                             .idle_timeout = s.http_server_idle_timeout,
-                             .read_timeout = s.http_server_read_timeout},
-      &m.api_router);
-  VV_RETURN_IF_ERROR(m.http_server->Start());
-  listening_.push_back(
-      {"http", fmt::format("{}:{}", s.http_listen_address, m.http_server->port())});
+  VV_RETURN_IF_ERROR(StartApi());
   services_.Set("server", server::ServiceState::kRunning);
   return Status::Ok();
 }
