@@ -283,7 +283,9 @@ void RowGroupWriter::State::AddAttributes(AttrScope s, std::span<const ByteView>
   if (it == st.keyset_index.end()) {
     auto* copy = static_cast<uint32_t*>(
         st.arena.Allocate(std::max<size_t>(bytes.size(), 1), alignof(uint32_t)));
-    std::memcpy(copy, st.scratch.data(), bytes.size());
+    if (!bytes.empty()) {  // an empty key set: scratch.data() may be null
+      std::memcpy(copy, st.scratch.data(), bytes.size());
+    }
     std::string_view key(reinterpret_cast<const char*>(copy), bytes.size());
     it = st.keyset_index.emplace(key, static_cast<uint32_t>(st.keysets.size())).first;
     st.keysets.emplace_back(copy, st.scratch.size());
