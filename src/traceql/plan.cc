@@ -317,6 +317,36 @@ std::vector<FetchRequest> ExtractConditions(const Query& q) {
   return out;
 }
 
+namespace {
+
+bool IsNoopFilter(const SpansetExpr& e) {
+  if (e.kind != SpansetExpr::Kind::kFilter || e.filter->ReferencesSpan()) {
+    return false;
+  }
+  return e.filter->kind == FieldExpr::Kind::kStatic && e.filter->value.type() == StaticType::kBool
+         && !e.filter->value.bool_value();
+}
+
+}  // namespace
+
+bool IsNoop(const Query& q) {
+  for (const SubQuery& sq : q.subqueries) {
+    for (const Stage& s : sq.pipeline.stages) {
+      if (s.kind != Stage::Kind::kSpanset) {
+        return false;
+      }
+      const SpansetExpr& e = *s.spanset;
+      bool noop = e.kind == SpansetExpr::Kind::kOperation
+                      ? IsNoopFilter(*e.lhs) && IsNoopFilter(*e.rhs)
+                      : IsNoopFilter(e);
+      if (!noop) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 Result<CompiledQuery> Compile(std::string_view text, const ParseOptions& options) {
   VV_ASSIGN_OR_RETURN(Query q, ParseAndValidate(text, options));
   CompiledQuery c;

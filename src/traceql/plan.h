@@ -45,6 +45,11 @@ struct FetchRequest {
 // One request per sub-query of `q` (in q.subqueries order).
 std::vector<FetchRequest> ExtractConditions(const Query& q);
 
+// Tempo's IsNoop: every element of every pipeline is a filter (or a spanset operation between
+// filters) whose expression references no field and is constant false, so the query can
+// answer with no results at once (`{ false }`, `{ 1 = 2 } && { false }`).
+bool IsNoop(const Query& q);
+
 // A query ready to run: parsed, validated, and its fetch requests.
 struct CompiledQuery {
   Query query;

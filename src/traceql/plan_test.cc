@@ -88,6 +88,15 @@ TEST(PlanTest, MetricsLoadTheirFieldsOnTheSecondPass) {
   EXPECT_EQ(c->requests.size(), 2u);
 }
 
+TEST(PlanTest, NoopQueries) {
+  for (std::string_view q : {"{ false }", "{ 1 = 2 }", "{ false } && { 1 = 2 }"}) {
+    EXPECT_TRUE(IsNoop(Compile(q)->query)) << q;
+  }
+  for (std::string_view q : {"{ }", "{ .a = 1 }", "{ false } | count() > 1", "{ false } && { }"}) {
+    EXPECT_FALSE(IsNoop(Compile(q)->query)) << q;
+  }
+}
+
 TEST(PlanTest, CompileReportsParseAndValidationErrors) {
   EXPECT_EQ(Plan("{ .a = }"), "ERROR: parse error at line 1, col 8: syntax error: unexpected }");
   Result<CompiledQuery> c = Compile("{ parent.a = 1 }");
