@@ -1,4 +1,5 @@
-// Fuzzes the TraceQL lexer, parser, validator and printer. Invariants: nothing crashes or
+// Fuzzes the TraceQL lexer, parser, validator, printer and (for valid queries) the exact
+// evaluator on a small fixed trace. Invariants: nothing crashes or
 // recurses without bound (the parser's depth limit is in force), and every query that parses
 // prints to text that parses back to an equal AST, except where Tempo's canonical text itself
 // cannot express the value (a backtick inside a string, a NaN or infinite folded float, the
@@ -11,6 +12,7 @@
 #include <string_view>
 
 #include "fuzz/fuzz_target.h"
+#include "traceql/eval/evaluator.h"
 #include "traceql/parser.h"
 #include "traceql/plan.h"
 #include "traceql/printer.h"
@@ -127,6 +129,41 @@ void CheckRoundTrip(const Query& q, const vivace::traceql::ParseOptions& options
   }
 }
 
+// A small trace with a tree, an orphan, events, links and attributes of every type.
+const vivace::traceql::eval::Trace& FuzzTrace() {
+  using vivace::traceql::Static;
+  static const vivace::traceql::eval::Trace trace = [] {
+    vivace::traceql::eval::Trace t;
+    t.trace_id = std::string(16, '\x01');
+    auto& res = t.resources.emplace_back();
+    res.attrs.push_back({"service.name", Static::String("svc")});
+    auto& scope = t.scopes.emplace_back();
+    scope.name = "lib";
+    for (int i = 1; i <= 6; ++i) {
+      auto& s = t.spans.emplace_back();
+      s.span_id = std::string(7, '\0') + static_cast<char>(i);
+      s.parent_id = i == 1 ? "" : std::string(7, '\0') + static_cast<char>(i == 6 ? 9 : i / 2);
+      s.name = "n" + std::to_string(i % 3);
+      s.status = static_cast<vivace::traceql::SpanStatus>(i % 3);
+      s.resource = &res;
+      s.scope = &scope;
+      s.start_unix_nano = 10 * static_cast<uint64_t>(i);
+      s.end_unix_nano = 25 * static_cast<uint64_t>(i);
+      s.attrs.push_back({"a", Static::Int(i - 3)});
+      s.attrs.push_back({"b", Static::String(i % 2 != 0 ? "x" : "y")});
+      s.attrs.push_back({"f", Static::Float(0.5 * i)});
+      s.attrs.push_back({"t", Static::StringArray({"p", "q"})});
+      if (i % 2 == 0) {
+        s.events.push_back({"e", 5, {{"a", Static::Int(i)}}});
+        s.links.push_back({std::string(16, '\x02'), std::string(8, '\x03'), {}});
+      }
+    }
+    t.BuildTree();
+    return t;
+  }();
+  return trace;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -150,7 +187,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::abort();  // rewrites never change whether a query parses
   }
   if (rewritten.ok()) {
-    vivace::traceql::Validate(*rewritten).IgnoreError();
+    if (vivace::traceql::Validate(*rewritten).ok()) {
+      auto ev = vivace::traceql::eval::Evaluator::Create(*rewritten);
+      if (ev.ok()) {
+        for (size_t i = 0; i < rewritten->subqueries.size(); ++i) {
+          (*ev)->Evaluate(FuzzTrace(), i).status().IgnoreError();
+        }
+      }
+    }
     (void)vivace::traceql::ToString(*rewritten);
     if (vivace::traceql::ExtractConditions(*rewritten).size() != rewritten->subqueries.size()) {
       std::abort();
