@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "model/trace_assembler.h"
 #include "tempopb/tempo.pb.h"
 
 namespace vivace::traceql::eval {
@@ -154,6 +155,18 @@ Result<Trace> TraceFromProto(ByteView tempopb_trace) {
   }
   t.BuildTree();
   return t;
+}
+
+Result<Trace> TraceFromParts(const std::vector<ByteView>& tempopb_traces) {
+  if (tempopb_traces.size() == 1) {
+    return TraceFromProto(tempopb_traces[0]);
+  }
+  model::TraceAssembler assembler;
+  for (ByteView part : tempopb_traces) {
+    VV_RETURN_IF_ERROR(assembler.Add(part));
+  }
+  std::string combined = assembler.SerializeProto();
+  return TraceFromProto(ByteView(combined));
 }
 
 }  // namespace vivace::traceql::eval

@@ -5,6 +5,8 @@
 // the language cannot query (bytes, key-value lists, mixed or empty arrays) are left out, as
 // Tempo's storage does.
 
+#include <vector>
+
 #include "common/bytes.h"
 #include "common/status.h"
 #include "traceql/eval/trace.h"
@@ -13,5 +15,10 @@ namespace vivace::traceql::eval {
 
 // DataLoss if the bytes are not a tempopb.Trace.
 Result<Trace> TraceFromProto(ByteView tempopb_trace);
+
+// The parts of one trace (serialized tempopb.Trace fragments: a live trace's pushes, the trace
+// in several blocks) combined as the query path combines them (model::TraceAssembler: spans
+// deduplicated, shared client/server span IDs rewritten), then built as above.
+Result<Trace> TraceFromParts(const std::vector<ByteView>& tempopb_traces);
 
 }  // namespace vivace::traceql::eval

@@ -76,6 +76,28 @@ TEST(TraceTest, FromProtoKeepsTypedValuesAndMapsEnums) {
   EXPECT_FALSE(TraceFromProto(ByteView(std::string("\xff\xff\xff"))).ok());
 }
 
+TEST(TraceTest, PartsOfOneTraceAreCombined) {
+  auto part = [](char span, char parent, const char* name) {
+    tempopb::Trace msg;
+    auto* s = msg.add_resourcespans()->add_scope_spans()->add_spans();
+    s->set_trace_id(std::string(16, '\x05'));
+    s->set_span_id(std::string(8, span));
+    if (parent != 0) {
+      s->set_parent_span_id(std::string(8, parent));
+    }
+    s->set_name(name);
+    return msg.SerializeAsString();
+  };
+  std::string a = part('\x01', 0, "root");
+  std::string b = part('\x02', '\x01', "child");
+  std::string dup = part('\x02', '\x01', "child");
+  Result<Trace> t = TraceFromParts({ByteView(a), ByteView(b), ByteView(dup)});
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_EQ(t->spans.size(), 2u);  // the repeated span is dropped
+  EXPECT_EQ(t->root_name, "root");
+  EXPECT_EQ(t->spans[0].child_count + t->spans[1].child_count, 1);
+}
+
 TEST(TraceTest, NestedSetsFollowTempo) {
   // root L1/R8, child L2/R5 (parent 1), grandchild L3/R4 (parent 2), child L6/R7 (parent 1).
   Trace t;
