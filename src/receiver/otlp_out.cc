@@ -78,14 +78,14 @@ void StringField(WireOut& out, uint32_t field, std::string_view s) {
 
 void AttrMap::Clear() {
   entries_.clear();
-  index_.clear();
+  index_.Reset();
+  indexed_ = false;
   live_ = 0;
 }
 
 int AttrMap::Find(std::string_view key) const {
-  if (!index_.empty()) {
-    auto it = index_.find(key);
-    return it == index_.end() ? -1 : static_cast<int>(it->second);
+  if (indexed_) {
+    return index_.Find(key, [&](uint32_t i) { return entries_[i].live && entries_[i].key == key; });
   }
   for (size_t i = 0; i < entries_.size(); ++i) {
     if (entries_[i].live && entries_[i].key == key) {
@@ -103,14 +103,15 @@ void AttrMap::Put(std::string_view key, const Value& v) {
   }
   entries_.push_back({key, v, true});
   ++live_;
-  if (!index_.empty()) {
-    index_.emplace(key, static_cast<uint32_t>(entries_.size() - 1));
+  if (indexed_) {
+    index_.Insert(key, static_cast<uint32_t>(entries_.size() - 1));
   } else if (entries_.size() > kIndexThreshold) {
     for (size_t i = 0; i < entries_.size(); ++i) {
       if (entries_[i].live) {
-        index_.emplace(entries_[i].key, static_cast<uint32_t>(i));
+        index_.Insert(entries_[i].key, static_cast<uint32_t>(i));
       }
     }
+    indexed_ = true;
   }
 }
 
@@ -124,11 +125,8 @@ bool AttrMap::Remove(std::string_view key) {
   if (at < 0) {
     return false;
   }
-  entries_[static_cast<size_t>(at)].live = false;
+  entries_[static_cast<size_t>(at)].live = false;  // the index skips dead entries
   --live_;
-  if (!index_.empty()) {
-    index_.erase(key);
-  }
   return true;
 }
 

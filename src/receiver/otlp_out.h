@@ -18,11 +18,11 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "common/arena.h"
 #include "common/wire_out.h"
+#include "receiver/key_index.h"
 
 namespace vivace::receiver {
 
@@ -75,7 +75,7 @@ class AttrMap {
   }
 
  private:
-  static constexpr size_t kIndexThreshold = 24;
+  static constexpr size_t kIndexThreshold = 8;
 
   struct Entry {
     std::string_view key;
@@ -86,7 +86,8 @@ class AttrMap {
   int Find(std::string_view key) const;
 
   std::vector<Entry> entries_;
-  std::unordered_map<std::string_view, uint32_t> index_;  // used past kIndexThreshold
+  KeyIndex index_;  // filled once entries_ passes kIndexThreshold
+  bool indexed_ = false;
   size_t live_ = 0;
 };
 

@@ -3,9 +3,8 @@
 #include <simdjson.h>
 
 #include <array>
+#include <cstring>
 #include <string>
-#include <unordered_map>
-#include <unordered_set>
 
 namespace vivace::receiver {
 
@@ -66,13 +65,13 @@ bool ParseZipkinTraceId(std::string_view s, uint64_t* high, uint64_t* low) {
   return ParseHexUint64(s, low);
 }
 
-void DedupeTags(std::vector<ZipkinTag>& tags, uint32_t begin, uint32_t* end) {
+void DedupeTags(std::vector<ZipkinTag>& tags, uint32_t begin, uint32_t* end, KeyIndex* scratch) {
   const uint32_t n = *end - begin;
   if (n < 2) {
     return;
   }
   uint32_t w = begin;
-  if (n <= 16) {
+  if (n <= 8) {
     for (uint32_t r = begin; r < *end; ++r) {
       bool merged = false;
       for (uint32_t k = begin; k < w; ++k) {
@@ -87,14 +86,16 @@ void DedupeTags(std::vector<ZipkinTag>& tags, uint32_t begin, uint32_t* end) {
       }
     }
   } else {
-    std::unordered_map<std::string_view, uint32_t> seen;
-    seen.reserve(n);
+    KeyIndex& seen = *scratch;
+    seen.Reset();
     for (uint32_t r = begin; r < *end; ++r) {
-      auto [it, inserted] = seen.emplace(tags[r].key, w);
-      if (inserted) {
-        tags[w++] = tags[r];
+      const std::string_view key = tags[r].key;
+      int at = seen.Find(key, [&](uint32_t k) { return tags[k].key == key; });
+      if (at >= 0) {
+        tags[static_cast<size_t>(at)].value = tags[r].value;
       } else {
-        tags[it->second].value = tags[r].value;
+        seen.Insert(key, w);
+        tags[w++] = tags[r];
       }
     }
   }
@@ -102,6 +103,11 @@ void DedupeTags(std::vector<ZipkinTag>& tags, uint32_t begin, uint32_t* end) {
 }
 
 bool IsNonSpanAttribute(std::string_view key) {
+  // Every such key starts with one of these letters: a cheap reject for most span attributes.
+  constexpr std::string_view kFirst = "acdfhkopstw";
+  if (key.empty() || kFirst.find(key[0]) == std::string_view::npos) {
+    return false;
+  }
   static constexpr std::array<std::string_view, 88> kKeys = {
       "cloud.provider",
       "cloud.account.id",
@@ -192,14 +198,37 @@ bool IsNonSpanAttribute(std::string_view key) {
       "opencensus.starttime",
       "opencensus.exporterversion",
   };
-  static const std::unordered_set<std::string_view> kSet = [] {
-    std::unordered_set<std::string_view> set(kKeys.begin(), kKeys.end());
-    set.insert("opencensus.resourcetype");
-    return set;
+  static constexpr std::string_view kResourceType = "opencensus.resourcetype";
+  static const KeyIndex kIndex = [] {
+    KeyIndex index;
+    for (uint32_t i = 0; i < kKeys.size(); ++i) {
+      index.Insert(kKeys[i], i);
+    }
+    index.Insert(kResourceType, static_cast<uint32_t>(kKeys.size()));
+    return index;
   }();
-  return kSet.count(key) != 0;
+  return kIndex.Find(key, [&](uint32_t i) {
+    return (i < kKeys.size() ? kKeys[i] : kResourceType) == key;
+  }) >= 0;
 }
 
-bool IsUtf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
+bool IsUtf8(std::string_view s) {
+  // Tag keys and values are nearly always short ASCII: check that first, eight bytes at a time,
+  // and leave anything else to simdjson's validator.
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if ((w & 0x8080808080808080ull) != 0) {
+      return simdjson::validate_utf8(s.data(), s.size());
+    }
+  }
+  for (; i < s.size(); ++i) {
+    if ((static_cast<uint8_t>(s[i]) & 0x80) != 0) {
+      return simdjson::validate_utf8(s.data(), s.size());
+    }
+  }
+  return true;
+}
 
 }  // namespace vivace::receiver

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "receiver/key_index.h"
 #include "receiver/zipkin.h"
 
 namespace vivace::receiver {
@@ -20,8 +21,8 @@ bool ParseHexUint64(std::string_view s, uint64_t* out);
 bool ParseZipkinTraceId(std::string_view s, uint64_t* high, uint64_t* low);
 
 // Makes the keys of tags[begin, *end) unique, keeping the first position of each key with its
-// last value (Go map semantics), and shrinks *end.
-void DedupeTags(std::vector<ZipkinTag>& tags, uint32_t begin, uint32_t* end);
+// last value (Go map semantics), and shrinks *end. `scratch` is reused between calls.
+void DedupeTags(std::vector<ZipkinTag>& tags, uint32_t begin, uint32_t* end, KeyIndex* scratch);
 
 // Keys that are never span attributes in the Zipkin v2 translator: resource semantic
 // conventions (semconv 1.6.1), the scope tags and OpenCensus leftovers.

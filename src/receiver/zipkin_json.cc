@@ -190,7 +190,8 @@ class JsonDecoder {
       out_->tags.push_back({Copy(key), value.is_null() ? std::string_view() : Copy(str)});
     }
     s->tags_end = static_cast<uint32_t>(out_->tags.size());
-    DedupeTags(out_->tags, s->tags_begin, &s->tags_end);
+    DedupeTags(out_->tags, s->tags_begin, &s->tags_end, &seen_);
+    out_->tags.resize(s->tags_end);
     return Status::Ok();
   }
 
@@ -294,6 +295,7 @@ class JsonDecoder {
   }
 
   ZipkinBatch* out_;
+  KeyIndex seen_;  // DedupeTags scratch
 };
 
 Status Parse(simdjson::dom::parser& parser, ByteView body, ZipkinBatch* out) {

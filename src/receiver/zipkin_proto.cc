@@ -179,7 +179,7 @@ class ProtoDecoder {
     }
     s.annotations_end = static_cast<uint32_t>(out_->annotations.size());
     s.tags_end = static_cast<uint32_t>(out_->tags.size());
-    DedupeTags(out_->tags, s.tags_begin, &s.tags_end);
+    DedupeTags(out_->tags, s.tags_begin, &s.tags_end, &seen_);
     out_->tags.resize(s.tags_end);
     if (trace_id.size() != 16) {
       return Bad(
@@ -213,6 +213,7 @@ class ProtoDecoder {
   }
 
   ZipkinBatch* out_;
+  KeyIndex seen_;  // DedupeTags scratch
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -71,15 +72,23 @@ class V2Translator {
       : b_(batch), options_(options), out_(256 + batch.spans.size() * 160) {}
 
   Result<std::string> Run(size_t* spans) {
+    // Sort keys computed once per span, not per comparison.
+    struct Key {
+      std::string_view service;
+      std::string_view library;
+    };
+
+    std::vector<Key> keys(b_.spans.size());
+    for (size_t i = 0; i < keys.size(); ++i) {
+      keys[i] = {ServiceName(b_.spans[i]), Library(b_.spans[i])};
+    }
     std::vector<uint32_t> order(b_.spans.size());
     std::iota(order.begin(), order.end(), 0u);
-    std::stable_sort(order.begin(), order.end(), [this](uint32_t a, uint32_t c) {
-      std::string_view sa = ServiceName(b_.spans[a]);
-      std::string_view sc = ServiceName(b_.spans[c]);
-      if (sa != sc) {
-        return sa < sc;
+    std::stable_sort(order.begin(), order.end(), [&keys](uint32_t a, uint32_t c) {
+      if (keys[a].service != keys[c].service) {
+        return keys[a].service < keys[c].service;
       }
-      return Library(b_.spans[a]) < Library(b_.spans[c]);
+      return keys[a].library < keys[c].library;
     });
     bool in_resource = false;
     bool in_scope = false;
@@ -108,7 +117,7 @@ class V2Translator {
         prev_library = {};
         scope_new = true;
       }
-      std::string_view library = Library(s);
+      std::string_view library = keys[i].library;
       if (library != prev_library || scope_new) {
         prev_library = library;
         scope_new = false;
@@ -118,11 +127,8 @@ class V2Translator {
         std::string_view name;
         std::string_view version;
         if (!library.empty()) {
-          if (TakeTag("otel.library.name", &name)) {
-            TakeTag("otel.library.version", &version);
-          } else {
-            TakeTag("otel.library.version", &version);
-          }
+          TakeTag(kLibraryName, &name);
+          TakeTag(kLibraryVersion, &version);
         }
         out_.BeginScopeSpans(name, version);
         in_scope = true;
@@ -156,10 +162,52 @@ class V2Translator {
     return {};
   }
 
+  // The tags the translator interprets, located once per span (keys are unique per span).
+  enum Special {
+    kLibraryName,
+    kLibraryVersion,
+    kNameSource,
+    kStatusCode,
+    kStatusDescription,
+    kError,
+    kTraceState,
+    kSpanKind,
+    kSpecialCount
+  };
+
+  static constexpr std::string_view kSpecialKeys[kSpecialCount] = {
+      "otel.library.name",        "otel.library.version",
+      "otlp.service.name.source", "otel.status_code",
+      "otel.status_description",  "error",
+      "w3c.tracestate",           "span.kind"};
+
   // The span's tags as a working copy that the steps below take tags out of.
   void LoadTags(const ZipkinSpan& s) {
     tags_.assign(b_.tags.begin() + s.tags_begin, b_.tags.begin() + s.tags_end);
     removed_.assign(tags_.size(), false);
+    special_.fill(-1);
+    has_links_ = false;
+    for (size_t i = 0; i < tags_.size(); ++i) {
+      const std::string_view key = tags_[i].key;
+      if (key.empty() || (key[0] != 'o' && key[0] != 'e' && key[0] != 'w' && key[0] != 's')) {
+        continue;  // cheap reject: no special key starts otherwise
+      }
+      if (key.substr(0, 10) == "otlp.link.") {
+        has_links_ = true;
+        continue;
+      }
+      for (int k = 0; k < kSpecialCount; ++k) {
+        if (key == kSpecialKeys[k]) {
+          special_[static_cast<size_t>(k)] = static_cast<int>(i);
+          break;
+        }
+      }
+    }
+  }
+
+  int FindTag(Special k) const {
+    int i = special_[static_cast<size_t>(k)];
+    return i >= 0 && !removed_[static_cast<size_t>(i)] ? i : -1;
   }
 
   int FindTag(std::string_view key) const {
@@ -171,7 +219,8 @@ class V2Translator {
     return -1;
   }
 
-  bool TakeTag(std::string_view key, std::string_view* value) {
+  template <typename K>
+  bool TakeTag(K key, std::string_view* value) {
     int i = FindTag(key);
     if (i < 0) {
       return false;
@@ -189,13 +238,14 @@ class V2Translator {
     }
     std::string_view key = "service.name";
     std::string_view source;
-    if (TakeTag("otlp.service.name.source", &source) && !source.empty()) {
+    if (TakeTag(kNameSource, &source) && !source.empty()) {
       key = source;
     }
     resource_.Put(key, Value::Str(service));
     for (size_t i = 0; i < tags_.size(); ++i) {
-      if (removed_[i] || !IsNonSpanAttribute(tags_[i].key) || tags_[i].key == "otel.library.name"
-          || tags_[i].key == "otel.library.version") {
+      if (removed_[i] || static_cast<int>(i) == special_[kLibraryName]
+          || static_cast<int>(i) == special_[kLibraryVersion]
+          || !IsNonSpanAttribute(tags_[i].key)) {
         continue;
       }
       resource_.Put(tags_[i].key, Value::Str(tags_[i].value));
@@ -306,7 +356,7 @@ class V2Translator {
 
   void SpanStatus(SpanFields* f) {
     std::string_view code;
-    if (TakeTag("otel.status_code", &code)) {
+    if (TakeTag(kStatusCode, &code)) {
       f->has_status = true;
       if (code == "STATUS_CODE_OK" || code == "Ok") {
         f->status_code = 1;
@@ -316,11 +366,11 @@ class V2Translator {
         f->status_code = 0;
       }
       std::string_view msg;
-      if (TakeTag("otel.status_description", &msg)) {
+      if (TakeTag(kStatusDescription, &msg)) {
         f->status_message = msg;
       }
     }
-    int e = FindTag("error");
+    int e = FindTag(kError);
     if (e >= 0) {
       f->has_status = true;
       f->status_code = 2;
@@ -336,7 +386,7 @@ class V2Translator {
     PutBigEndian64(s.trace_low, f.trace_id + 8);
     PutBigEndian64(s.id, f.span_id);
     std::string_view ts;
-    if (TakeTag("w3c.tracestate", &ts)) {
+    if (TakeTag(kTraceState, &ts)) {
       f.trace_state = ts;
     }
     if (s.has_parent && s.parent_id != s.id) {
@@ -353,7 +403,7 @@ class V2Translator {
       f.kind = 5;
     } else {
       std::string_view k;
-      if (TakeTag("span.kind", &k) && k == "internal") {
+      if (TakeTag(kSpanKind, &k) && k == "internal") {
         f.kind = 1;
       }
     }
@@ -361,7 +411,7 @@ class V2Translator {
 
     // Links from otlp.link.0 .. otlp.link.127 (stop at the first missing index).
     links_.clear();
-    for (int n = 0; n < 128; ++n) {
+    for (int n = 0; has_links_ && n < 128; ++n) {
       char key[24];
       auto len = static_cast<size_t>(std::snprintf(key, sizeof(key), "otlp.link.%d", n));
       std::string_view value;
@@ -474,6 +524,8 @@ class V2Translator {
   AttrMap event_attrs_;
   std::vector<ZipkinTag> tags_;
   std::vector<bool> removed_;
+  std::array<int, kSpecialCount> special_{};
+  bool has_links_ = false;
   std::vector<std::string_view> parts_;
   std::vector<PendingLink> links_;
   simdjson::dom::parser parser_;
