@@ -17,6 +17,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "backend/azure/azure_backend.h"
 #include "backend/local_backend.h"
 #include "backend/memory_backend.h"
 #include "backend/raw_backend.h"
@@ -123,6 +124,52 @@ class S3Fixture final : public Fixture {
   std::string skip_;
   s3::S3Options options_;
   std::unique_ptr<s3::S3Backend> backend_;
+};
+
+azure::AzureOptions AzureOptionsFor(const testing::ObjectStorePeers& peers,
+                                    const std::string& container) {
+  azure::AzureOptions o;
+  o.account = testing::ObjectStorePeers::kAzureAccount;
+  o.account_key = testing::ObjectStorePeers::kAzureKey;
+  o.container = container;
+  o.prefix = "some/prefix";
+  o.endpoint_suffix = "127.0.0.1:" + std::to_string(peers.azurite_port);
+  o.block_size = 256 * 1024;  // small blocks, so the tests stage several
+  o.list_page_size = 500;     // and page through listings
+  o.retry.max_attempts = 2;
+  o.retry.initial_backoff = std::chrono::milliseconds(10);
+  return o;
+}
+
+class AzureFixture final : public Fixture {
+ public:
+  AzureFixture() {
+    const auto& peers = testing::ObjectStorePeers::Get();
+    if (!peers.ok()) {
+      skip_ = std::string(peers.status().message());
+      return;
+    }
+    options_ = AzureOptionsFor(*peers, testing::UniqueBucketName("conf"));
+    backend_ = std::make_unique<azure::AzureBackend>(options_);
+    if (Status s = backend_->CreateContainer(); !s.ok()) {
+      skip_ = "cannot create a container on Azurite: " + s.ToString();
+    }
+  }
+
+  RawBackend& backend() override { return *backend_; }
+
+  std::unique_ptr<RawBackend> WithWrongCredentials() override {
+    azure::AzureOptions o = options_;
+    o.account_key = "bm90IHRoZSBrZXk=";  // "not the key"
+    return std::make_unique<azure::AzureBackend>(o);
+  }
+
+  std::string skip_reason() const override { return skip_; }
+
+ private:
+  std::string skip_;
+  azure::AzureOptions options_;
+  std::unique_ptr<azure::AzureBackend> backend_;
 };
 
 struct Implementation {
@@ -346,6 +393,27 @@ TEST_P(RawBackendConformanceTest, DotsInsideNamesAreFine) {
   EXPECT_THAT(*b().List(""), ElementsAre(".hidden"));
 }
 
+// Characters that URLs and signatures must escape survive the round trip and listings.
+TEST_P(RawBackendConformanceTest, KeysWithCharactersThatNeedEscaping) {
+  const std::vector<std::string> keys = {"t/a b/c+d", "t/e=f&g", "t/h%20i", "t/caf\xc3\xa9",
+                                         "t/j;k,l'm(n)!*"};
+  for (const std::string& key : keys) {
+    ASSERT_TRUE(b().Write(key, ByteView(key)).ok()) << key;
+  }
+  for (const std::string& key : keys) {
+    auto r = b().Read(key);
+    ASSERT_TRUE(r.ok()) << key << ": " << r.status().ToString();
+    EXPECT_EQ(*r, key);
+    EXPECT_EQ(*b().ReadRange(key, 1, 2), key.substr(1, 2));
+  }
+  EXPECT_THAT(*b().List("t"), ElementsAre("a b", "caf\xc3\xa9", "e=f&g", "h%20i", "j;k,l'm(n)!*"));
+  EXPECT_THAT(*b().List("t/a b"), ElementsAre("c+d"));
+  for (const std::string& key : keys) {
+    ASSERT_TRUE(b().Delete(key).ok()) << key;
+  }
+  EXPECT_THAT(*b().List("t"), IsEmpty());
+}
+
 // Readers racing a writer that keeps replacing an object see one whole version each time.
 TEST_P(RawBackendConformanceTest, ConcurrentReadersSeeWholeObjects) {
   const std::string a(50000, 'a');
@@ -459,7 +527,8 @@ INSTANTIATE_TEST_SUITE_P(
     Backends, RawBackendConformanceTest,
     ::testing::Values(Implementation{"InMemory", [] { return std::make_unique<MemoryFixture>(); }},
                       Implementation{"Local", [] { return std::make_unique<LocalFixture>(); }},
-                      Implementation{"S3", [] { return std::make_unique<S3Fixture>(); }}),
+                      Implementation{"S3", [] { return std::make_unique<S3Fixture>(); }},
+                      Implementation{"Azure", [] { return std::make_unique<AzureFixture>(); }}),
     [](const ::testing::TestParamInfo<Implementation>& p) { return p.param.name; });
 
 }  // namespace

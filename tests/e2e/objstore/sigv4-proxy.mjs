@@ -55,8 +55,10 @@ const forward = (req, res, body) => new Promise(resolve => {
   up.end(body);
 });
 
-const xmlDecode = s => s.replace(/&(lt|gt|quot|apos|amp);/g,
-    (_, e) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]);
+const xmlDecode = s => s.replace(/&(lt|gt|quot|apos|amp|#x[0-9a-fA-F]+|#[0-9]+);/g,
+    (_, e) => e[0] === '#'
+        ? String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : +e.slice(1))
+        : ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]);
 const xmlEncode = s => s.replace(/[<>&"']/g,
     c => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]);
 
