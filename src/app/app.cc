@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <grpcpp/grpcpp.h>
 
+#include "backend/backend_factory.h"
 #include "backend/instrumented_backend.h"
 #include "backend/local_backend.h"
 #include "blocklist/blocklist.h"
@@ -178,19 +179,15 @@ Status App::StartGeneratorOnly() {
 Status App::StartStorage() {
   Modules& m = *m_;
   const config::StorageConfig& st = config_.storage;
-  if (st.backend != "local") {
-    return Status::Unimplemented(fmt::format(
-        "storage.trace.backend {} is not available yet: this build stores blocks on local disk "
-        "(backend: local)",
-        st.backend));
+  VV_ASSIGN_OR_RETURN(std::unique_ptr<backend::RawBackend> raw, backend::NewRawBackend(st));
+  if (auto* local = dynamic_cast<backend::LocalBackend*>(raw.get()); local != nullptr) {
+    // Monolithic mode is the only writer of its local bucket: leftovers of writes a crash
+    // interrupted can go.
+    if (Status s = local->RemoveTempFiles(); !s.ok() && s.code() != Code::kNotFound) {
+      VV_WARN("could not remove temporary files from the block store", {"err", s});
+    }
   }
-  auto local = std::make_unique<backend::LocalBackend>(st.local_path);
-  // Monolithic mode is the only writer of its local bucket: leftovers of writes a crash
-  // interrupted can go.
-  if (Status s = local->RemoveTempFiles(); !s.ok() && s.code() != Code::kNotFound) {
-    VV_WARN("could not remove temporary files from the block store", {"err", s});
-  }
-  m.backend = std::make_unique<backend::InstrumentedBackend>(std::move(local));
+  m.backend = std::make_unique<backend::InstrumentedBackend>(std::move(raw));
   m.block_store = std::make_unique<backend::BlockStore>(*m.backend);
   m.blocklist = std::make_unique<blocklist::Blocklist>();
   m.poller = std::make_unique<blocklist::Poller>(*m.block_store, *m.blocklist,

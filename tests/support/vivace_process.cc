@@ -42,9 +42,14 @@ Result<std::unique_ptr<VivaceProcess>> VivaceProcess::Start(const Options& optio
         << "distributor:\n  receivers:\n    otlp:\n      protocols:\n"
         << "        grpc:\n          endpoint: 127.0.0.1:0\n"
         << "        http:\n          endpoint: 127.0.0.1:0\n"
-        << options.receivers_yaml << "storage:\n  trace:\n    backend: local\n"
-        << "    local:\n      path: " << p->data_dir_ << "/blocks\n"
-        << "    wal:\n      path: " << p->data_dir_ << "/wal\n"
+        << options.receivers_yaml << "storage:\n  trace:\n";
+    if (options.storage_yaml.empty()) {
+      cfg << "    backend: local\n"
+          << "    local:\n      path: " << p->data_dir_ << "/blocks\n";
+    } else {
+      cfg << options.storage_yaml;
+    }
+    cfg << "    wal:\n      path: " << p->data_dir_ << "/wal\n"
         // Test traces carry fixed 2023 timestamps; with the default 14-day block_retention the
         // compactor would retire their blocks at once. (2.x key: extra_yaml may use 3.x's.)
         << "compactor:\n  compaction:\n    block_retention: 87600h\n"

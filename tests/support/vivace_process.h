@@ -31,6 +31,11 @@ class VivaceProcess {
     std::string receivers_yaml{};
     // Listener names to wait for besides http, grpc, otlp-grpc and otlp-http (e.g. "zipkin").
     std::vector<std::string> listeners{};
+
+    // Lines under `storage.trace:` choosing the backend, each indented by four spaces
+    // ("    backend: s3\n    s3:\n      bucket: b\n"); the local backend under the data
+    // directory when empty.
+    std::string storage_yaml{};
     // Extra command-line flags.
     std::vector<std::string> args{};
     // Data directory; a fresh temporary one when empty.

@@ -30,23 +30,26 @@ const std::vector<FlagSpec>& GlobalFlags() {
       {.name = "config-file",
        .short_name = 'c',
        .value_name = "<path>",
-       .help = "Tempo/Vivace config file: storage.trace.backend and storage.trace.local.path "
-               "choose the bucket"},
+       .help = "Tempo/Vivace config file: storage.trace (backend, bucket, credentials) "
+               "chooses the bucket"},
       {.name = "backend",
        .value_name = "<name>",
-       .help = "backend to read: local (s3, gcs and azure are not supported yet); overrides "
+       .help = "backend to read: local, s3 or azure (gcs is not supported yet); overrides "
                "the config file"},
       {.name = "bucket",
        .value_name = "<path>",
-       .help = "bucket; for local, the directory holding the tenants (storage.trace.local.path); "
-               "overrides the config file"},
+       .help = "bucket (s3, gcs), container (azure) or, for local, the directory holding the "
+               "tenants; overrides the config file"},
       {.name = "s3-endpoint",
        .value_name = "<host>",
-       .help = "s3 endpoint (s3: not supported yet)"},
-      {.name = "s3-user", .value_name = "<user>", .help = "s3 user (s3: not supported yet)"},
+       .help = "s3 endpoint host[:port]; overrides the config file"},
+      {.name = "s3-user",
+       .value_name = "<user>",
+       .help = "s3 access key; overrides the config file"},
       {.name = "s3-pass",
        .value_name = "<password>",
-       .help = "s3 password (s3: not supported yet)"},
+       .help = "s3 secret key; overrides the config file"},
+      {.name = "insecure-skip-verify", .help = "skip TLS certificate verification (s3)"},
       {.name = "quiet", .short_name = 'q', .help = "no progress reports on stderr"},
       {.name = "help", .short_name = 'h', .help = "show help"},
       {.name = "version", .help = "print the version and exit"},

@@ -116,7 +116,10 @@ TEST(CliBackendTest, ChoosesLikeTempoCli) {
     FlagSpec config{.name = "config-file", .short_name = 'c', .value_name = "<path>"};
     FlagSpec backend{.name = "backend", .value_name = "<name>"};
     FlagSpec bucket{.name = "bucket", .value_name = "<path>"};
-    return *Tokenize(args, {&config, &backend, &bucket});
+    FlagSpec user{.name = "s3-user", .value_name = "<user>"};
+    FlagSpec pass{.name = "s3-pass", .value_name = "<password>"};
+    FlagSpec endpoint{.name = "s3-endpoint", .value_name = "<host>"};
+    return *Tokenize(args, {&config, &backend, &bucket, &user, &pass, &endpoint});
   };
   EXPECT_EQ(ChooseBackend(tokens({})).status().code(), Code::kInvalidArgument);
   auto bucket_only = ChooseBackend(tokens({"--bucket=/tmp"}));
@@ -124,11 +127,15 @@ TEST(CliBackendTest, ChoosesLikeTempoCli) {
   EXPECT_EQ(bucket_only->backend, "local");
   EXPECT_EQ(bucket_only->bucket, "/tmp");
 
-  auto s3 = ChooseBackend(tokens({"--backend=s3", "--bucket=traces"}));
+  auto s3 = ChooseBackend(tokens({"--backend=s3", "--bucket=traces", "--s3-user=ak", "--s3-pass=sk",
+                                  "--s3-endpoint=127.0.0.1:9000"}));
   ASSERT_TRUE(s3.ok());
-  auto opened = OpenBackend(*s3);
-  EXPECT_EQ(opened.status().code(), Code::kUnimplemented);
-  EXPECT_TRUE(Contains(std::string(opened.status().message()), "backend s3 is not supported yet"));
+  EXPECT_EQ(s3->storage.s3.bucket, "traces");
+  EXPECT_EQ(s3->storage.s3.endpoint, "127.0.0.1:9000");
+  EXPECT_EQ(s3->storage.s3.access_key, "ak");
+  EXPECT_TRUE(OpenBackend(*s3).ok());  // opening does not connect
+  auto gcs = OpenBackend(*ChooseBackend(tokens({"--backend=gcs", "--bucket=traces"})));
+  EXPECT_EQ(gcs.status().code(), Code::kUnimplemented);
   EXPECT_EQ(ChooseBackend(tokens({"--backend=ftp"})).status().code(), Code::kInvalidArgument);
   EXPECT_EQ(OpenBackend({"local", "/nonexistent/vivace-cli"}).status().code(), Code::kNotFound);
 
@@ -180,9 +187,9 @@ TEST(CliTest, HelpAndUsageErrors) {
   RunResult flag = RunCli({"list", "tenants", "--format=v2", "--bucket=/tmp"});
   EXPECT_EQ(flag.code, kExitUsage);
   EXPECT_TRUE(Contains(flag.err, "does not apply"));
-  RunResult backend = RunCli({"list", "tenants", "--backend=s3", "--bucket=b"});
+  RunResult backend = RunCli({"list", "tenants", "--backend=gcs", "--bucket=b"});
   EXPECT_EQ(backend.code, kExitFailure);
-  EXPECT_TRUE(Contains(backend.err, "backend s3 is not supported yet"));
+  EXPECT_TRUE(Contains(backend.err, "gcs is not available yet"));
   EXPECT_EQ(RunCli({"--version"}).code, kExitOk);
 }
 
