@@ -259,9 +259,9 @@ TEST_F(CliIntegrationTest, ReadsTheBucketFromATempoConfigFile) {
   Output o = RunCli(dir_, {"list", "blocks", "single-tenant", "--config-file", config});
   ASSERT_EQ(o.code, 0) << o.err;
   EXPECT_TRUE(Has(o.out, first_.ToString()));
-  Output s3 = RunCli(dir_, {"list", "blocks", "single-tenant", "-c", config, "--backend=s3"});
-  EXPECT_EQ(s3.code, 1);
-  EXPECT_TRUE(Has(s3.err, "backend s3 is not supported yet"));
+  Output gcs = RunCli(dir_, {"list", "blocks", "single-tenant", "-c", config, "--backend=gcs"});
+  EXPECT_EQ(gcs.code, 1);
+  EXPECT_TRUE(Has(gcs.err, "gcs is not available yet"));
   Output bad_id = Cli({"list", "block", "single-tenant", "nope"});
   EXPECT_EQ(bad_id.code, 2);
   EXPECT_TRUE(Has(bad_id.err, "invalid block ID"));
