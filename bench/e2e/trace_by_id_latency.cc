@@ -4,8 +4,10 @@
 // `RESULT {...}` line for scripts.
 //
 //   trace_by_id_latency --otlp=127.0.0.1:4317 --http=127.0.0.1:3200 [--traces=200] [--spans=100]
-
-#include <grpcpp/grpcpp.h>
+//
+// For backend benchmarks (bench/objstore-bench) the phases can run apart, on the same trace
+// IDs: `--seed=N` fixes the IDs, `--phase=push` only pushes, `--phase=query` only queries
+// (e.g. a restarted vivace with `--params=?mode=blocks`), and `--proto-only` skips JSON.
 
 #include <algorithm>
 #include <chrono>
@@ -13,6 +15,8 @@
 #include <cstring>
 #include <string>
 #include <vector>
+
+#include <grpcpp/grpcpp.h>
 
 #include "common/hex.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
@@ -27,6 +31,10 @@ struct Args {
   int traces = 200;
   int spans = 100;
   int rounds = 5;
+  uint64_t seed = 0;  // 0 = from the clock
+  std::string phase = "both";
+  std::string params;
+  bool proto_only = false;
 };
 
 double Percentile(std::vector<double> v, double p) {
@@ -58,6 +66,14 @@ int main(int argc, char** argv) {
       a.spans = std::atoi(v4);
     } else if (const char* v5 = val("--rounds=")) {
       a.rounds = std::atoi(v5);
+    } else if (const char* v6 = val("--seed=")) {
+      a.seed = std::strtoull(v6, nullptr, 10);
+    } else if (const char* v7 = val("--phase=")) {
+      a.phase = v7;
+    } else if (const char* v8 = val("--params=")) {
+      a.params = v8;
+    } else if (s == "--proto-only") {
+      a.proto_only = true;
     } else {
       std::fprintf(stderr, "unknown flag %s\n", argv[i]);
       return 2;
@@ -65,11 +81,17 @@ int main(int argc, char** argv) {
   }
   auto stub = opentelemetry::proto::collector::trace::v1::TraceService::NewStub(
       grpc::CreateChannel(a.otlp, grpc::InsecureChannelCredentials()));
-  uint64_t base = static_cast<uint64_t>(
-      std::chrono::system_clock::now().time_since_epoch().count());
+  uint64_t base =
+      a.seed != 0
+          ? a.seed
+          : static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
   std::vector<std::string> ids;
   for (int t = 0; t < a.traces; ++t) {
     uint64_t seed = base + static_cast<uint64_t>(t);
+    ids.push_back(vivace::HexEncode(vivace::testing::TestTraceId(seed)));
+    if (a.phase == "query") {
+      continue;
+    }
     auto req = vivace::testing::MakeTrace({.seed = seed, .spans = a.spans});
     grpc::ClientContext ctx;
     opentelemetry::proto::collector::trace::v1::ExportTraceServiceResponse resp;
@@ -78,7 +100,10 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "push failed: %s\n", s.error_message().c_str());
       return 1;
     }
-    ids.push_back(vivace::HexEncode(vivace::testing::TestTraceId(seed)));
+  }
+  if (a.phase == "push") {
+    std::printf("pushed %d traces of %d spans\n", a.traces, a.spans);
+    return 0;
   }
   size_t colon = a.http.rfind(':');
   vivace::testing::HttpClient client(a.http.substr(0, colon), std::stoi(a.http.substr(colon + 1)));
@@ -88,14 +113,18 @@ int main(int argc, char** argv) {
   for (int r = 0; r < a.rounds; ++r) {
     for (const std::string& id : ids) {
       for (bool proto : {true, false}) {
+        if (!proto && a.proto_only) {
+          continue;
+        }
         auto start = std::chrono::steady_clock::now();
-        auto res = client.Get("/api/v2/traces/" + id,
-                              proto ? std::vector<std::pair<std::string, std::string>>{
-                                          {"Accept", "application/protobuf"}}
-                                    : std::vector<std::pair<std::string, std::string>>{});
-        double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                              start)
-                        .count();
+        auto res = client.Get(
+            "/api/v2/traces/" + id + a.params,
+            proto ? std::vector<std::pair<std::string, std::string>>{{"Accept",
+                                                                      "application/protobuf"}}
+                  : std::vector<std::pair<std::string, std::string>>{});
+        double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count();
         if (!res.ok() || res->status != 200) {
           std::fprintf(stderr, "query failed for %s\n", id.c_str());
           return 1;
@@ -105,13 +134,15 @@ int main(int argc, char** argv) {
       }
     }
   }
-  std::printf("trace by id (%d spans, %zu queries each): protobuf p50 %.3f ms p99 %.3f ms | json "
-              "p50 %.3f ms p99 %.3f ms (json body %zu bytes)\n",
-              a.spans, proto_ms.size(), Percentile(proto_ms, 0.5), Percentile(proto_ms, 0.99),
-              Percentile(json_ms, 0.5), Percentile(json_ms, 0.99), bytes);
-  std::printf("RESULT {\"spans\":%d,\"queries\":%zu,\"proto_p50_ms\":%.4f,\"proto_p99_ms\":%.4f,"
-              "\"json_p50_ms\":%.4f,\"json_p99_ms\":%.4f}\n",
-              a.spans, proto_ms.size(), Percentile(proto_ms, 0.5), Percentile(proto_ms, 0.99),
-              Percentile(json_ms, 0.5), Percentile(json_ms, 0.99));
+  std::printf(
+      "trace by id (%d spans, %zu queries each): protobuf p50 %.3f ms p99 %.3f ms | json "
+      "p50 %.3f ms p99 %.3f ms (json body %zu bytes)\n",
+      a.spans, proto_ms.size(), Percentile(proto_ms, 0.5), Percentile(proto_ms, 0.99),
+      Percentile(json_ms, 0.5), Percentile(json_ms, 0.99), bytes);
+  std::printf(
+      "RESULT {\"spans\":%d,\"queries\":%zu,\"proto_p50_ms\":%.4f,\"proto_p99_ms\":%.4f,"
+      "\"json_p50_ms\":%.4f,\"json_p99_ms\":%.4f}\n",
+      a.spans, proto_ms.size(), Percentile(proto_ms, 0.5), Percentile(proto_ms, 0.99),
+      Percentile(json_ms, 0.5), Percentile(json_ms, 0.99));
   return 0;
 }

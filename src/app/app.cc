@@ -6,6 +6,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "backend/backend_factory.h"
+#include "backend/cache/cache_factory.h"
 #include "backend/instrumented_backend.h"
 #include "backend/local_backend.h"
 #include "blocklist/blocklist.h"
@@ -136,9 +137,9 @@ Status App::Start() {
   VV_RETURN_IF_ERROR(StartGenerator());
   generator::Generator* gen = m.generator.get();
   m.distributor->SetGenerator(gen, [gen](const std::string& t) { return gen->TenantEnabled(t); });
-  m.querier = std::make_unique<querier::Querier>(m.ingester.get(), m.overrides.get(),
-                                                 m.blocklist.get(), m.backend.get(),
-                                                 config_.querier.max_concurrent_queries);
+  m.querier =
+      std::make_unique<querier::Querier>(m.ingester.get(), m.overrides.get(), m.blocklist.get(),
+                                         m.backend.get(), config_.querier.max_concurrent_queries);
   m.query_pool = std::make_unique<ThreadPool>(
       "query", static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
   m.trace_by_id = std::make_unique<frontend::TraceByIdHandler>(
@@ -157,8 +158,8 @@ Status App::Start() {
 
 Status App::StartGenerator() {
   services_.Set("metrics-generator", server::ServiceState::kStarting);
-  m_->generator = std::make_unique<generator::Generator>(config_, m_->overrides.get(),
-                                                         &SystemClock::Get());
+  m_->generator =
+      std::make_unique<generator::Generator>(config_, m_->overrides.get(), &SystemClock::Get());
   VV_RETURN_IF_ERROR(m_->generator->Start());
   services_.Set("metrics-generator", server::ServiceState::kRunning);
   return Status::Ok();
@@ -187,7 +188,11 @@ Status App::StartStorage() {
       VV_WARN("could not remove temporary files from the block store", {"err", s});
     }
   }
-  m.backend = std::make_unique<backend::InstrumentedBackend>(std::move(raw));
+  // Caches sit above the instrumented layer, so tempodb_backend_request_duration_seconds
+  // counts only the reads that reach the store.
+  std::unique_ptr<backend::RawBackend> instrumented =
+      std::make_unique<backend::InstrumentedBackend>(std::move(raw));
+  VV_ASSIGN_OR_RETURN(m.backend, backend::cache::WithCaches(std::move(instrumented), config_));
   m.block_store = std::make_unique<backend::BlockStore>(*m.backend);
   m.blocklist = std::make_unique<blocklist::Blocklist>();
   m.poller = std::make_unique<blocklist::Poller>(*m.block_store, *m.blocklist,

@@ -288,6 +288,9 @@ struct CacheEntry {
   MemcachedConfig memcached;
   bool has_redis = false;
   RedisConfig redis;
+  // Vivace's in-process LRU cache (`inmemory: {max_size_bytes: N}`), not in Tempo.
+  bool has_inmemory = false;
+  int64_t inmemory_max_size_bytes = 268'435'456;
 };
 
 struct CacheConfig {

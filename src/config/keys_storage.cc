@@ -146,6 +146,8 @@ const Schema& CacheEntrySchema() {
     b.Include("memcached", VV_FIELD(memcached), MemcachedSchema());
     b.Present("redis", VV_FIELD(has_redis));
     b.Include("redis", VV_FIELD(redis), RedisSchema());
+    b.Present("inmemory", VV_FIELD(has_inmemory));
+    b.Bind("inmemory.max_size_bytes", VV_FIELD(inmemory_max_size_bytes));
     s.Finish();
     return s;
   }();

@@ -213,9 +213,13 @@ Status CheckCaches(const CacheConfig& cache) {
             fmt::format("{}: role \"{}\" is assigned to more than one cache", at, role));
       }
     }
-    if (e.has_memcached == e.has_redis) {
+    if (int{e.has_memcached} + int{e.has_redis} + int{e.has_inmemory} != 1) {
       return Status::InvalidArgument(
-          fmt::format("{}: exactly one of memcached or redis is required", at));
+          fmt::format("{}: exactly one of memcached, redis or inmemory is required", at));
+    }
+    if (e.has_inmemory && e.inmemory_max_size_bytes <= 0) {
+      return Status::InvalidArgument(
+          fmt::format("{}: inmemory.max_size_bytes must be positive", at));
     }
   }
   return Status::Ok();

@@ -47,13 +47,15 @@ data=$(mktemp -d /tmp/vivace-objstore-peers-XXXXXX)
 mkdir -p "$data/s3" "$data/azurite"
 s3_port=$(free_port); proxy_port=$(free_port); azure_port=$(free_port)
 cd "$dir"
-setsid node --openssl-legacy-provider node_modules/s3rver/bin/s3rver.js -d "$data/s3" -a 127.0.0.1 \
-  -p "$s3_port" --silent >"$data/s3rver.log" 2>&1 &
+# Plain background children ($! is the server's own pid, for `stop`); their output goes to
+# files so that ctest does not wait on them.
+node --openssl-legacy-provider node_modules/s3rver/bin/s3rver.js -d "$data/s3" -a 127.0.0.1 \
+  -p "$s3_port" --silent >"$data/s3rver.log" 2>&1 </dev/null &
 pids="$!"
-setsid node sigv4-proxy.mjs "$proxy_port" "$s3_port" >"$data/proxy.log" 2>&1 &
+node sigv4-proxy.mjs "$proxy_port" "$s3_port" >"$data/proxy.log" 2>&1 </dev/null &
 pids="$pids $!"
-setsid node node_modules/azurite/dist/src/blob/main.js --blobHost 127.0.0.1 --blobPort "$azure_port" \
-  --location "$data/azurite" --skipApiVersionCheck --disableTelemetry --loose >"$data/azurite.log" 2>&1 &
+node node_modules/azurite/dist/src/blob/main.js --blobHost 127.0.0.1 --blobPort "$azure_port" \
+  --location "$data/azurite" --skipApiVersionCheck --disableTelemetry --loose >"$data/azurite.log" 2>&1 </dev/null &
 pids="$pids $!"
 ok=1
 for p in "$s3_port" "$proxy_port" "$azure_port"; do wait_port "$p" || ok=0; done
