@@ -2,10 +2,12 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 
 #include "backend/azure/azure_backend.h"
+#include "backend/gcs/gcs_backend.h"
 #include "backend/local_backend.h"
 #include "backend/s3/s3_backend.h"
 
@@ -186,6 +188,45 @@ Result<std::unique_ptr<RawBackend>> NewAzure(const config::AzureConfig& c) {
   return std::unique_ptr<RawBackend>(std::make_unique<azure::AzureBackend>(std::move(o)));
 }
 
+Result<std::unique_ptr<RawBackend>> NewGcs(const config::GcsConfig& c) {
+  if (c.bucket_name.empty()) {
+    return Status::InvalidArgument("storage.trace.gcs.bucket_name is required");
+  }
+  gcs::GcsOptions o;
+  o.bucket = c.bucket_name;
+  o.prefix = c.prefix;
+  if (!c.endpoint.empty()) {
+    o.endpoint = c.endpoint;
+  }
+  o.insecure = c.insecure;
+  o.cache_control = c.object_cache_control;
+  o.metadata = c.object_metadata;
+  if (c.chunk_buffer_size > 0) {
+    o.chunk_size = static_cast<uint64_t>(c.chunk_buffer_size);
+  }
+  o.retry.max_attempts = std::max(1, c.max_retries + 1);
+  o.transport.request_timeout = std::chrono::minutes(2);
+  o.transport.tls_insecure_skip_verify = c.insecure;
+  if (!c.insecure) {
+    std::string path = Env("GOOGLE_APPLICATION_CREDENTIALS");
+    if (path.empty()) {
+      return Status::FailedPrecondition(
+          "storage.trace.gcs: no credentials: set GOOGLE_APPLICATION_CREDENTIALS to a "
+          "service-account key file (workload identity and the metadata server are not "
+          "supported by this build), or insecure: true for an emulator");
+    }
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in) {
+      return Status::FailedPrecondition(
+          fmt::format("storage.trace.gcs: cannot read GOOGLE_APPLICATION_CREDENTIALS {}", path));
+    }
+    VV_ASSIGN_OR_RETURN(o.account, gcs::ParseServiceAccount(text.str()));
+  }
+  return std::unique_ptr<RawBackend>(std::make_unique<gcs::GcsBackend>(std::move(o)));
+}
+
 }  // namespace
 
 Result<std::unique_ptr<RawBackend>> NewRawBackend(const config::StorageConfig& storage) {
@@ -199,7 +240,7 @@ Result<std::unique_ptr<RawBackend>> NewRawBackend(const config::StorageConfig& s
     return NewAzure(storage.azure);
   }
   if (storage.backend == "gcs") {
-    return Status::Unimplemented("storage.trace.backend gcs is not available yet");
+    return NewGcs(storage.gcs);
   }
   return Status::InvalidArgument(fmt::format(
       "storage.trace.backend: unknown backend \"{}\" (local, s3, gcs or azure)", storage.backend));

@@ -1,12 +1,14 @@
 #pragma once
 
-// Opens the RawBackend that `storage.trace` configures (local, s3, azure; gcs not yet), with
+// Opens the RawBackend that `storage.trace` configures (local, s3, azure, gcs), with
 // Tempo's keys and credential fallbacks: S3 keys from the config, else AWS_ACCESS_KEY_ID /
 // AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, else the shared credentials file
 // (AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials, profile AWS_PROFILE or "default"); Azure
-// account and key from the config, else AZURE_STORAGE_ACCOUNT / AZURE_STORAGE_KEY. Settings this
+// account and key from the config, else AZURE_STORAGE_ACCOUNT / AZURE_STORAGE_KEY; GCS from the
+// service-account key file GOOGLE_APPLICATION_CREDENTIALS (none with `insecure`). Settings this
 // build cannot honour (S3 signature_v2 and SSE-C, Azure managed identity and federated tokens,
-// AWS instance-profile / web-identity credentials) fail with a message that names them.
+// AWS instance-profile / web-identity credentials, GCS workload identity) fail with a message
+// that names them.
 
 #include <memory>
 

@@ -69,6 +69,10 @@ Result<ObjectStorePeers> Load() {
   p.s3_port = std::atoi(env["S3_PROXY_PORT"].c_str());
   p.s3rver_port = std::atoi(env["S3RVER_PORT"].c_str());
   p.azurite_port = std::atoi(env["AZURITE_PORT"].c_str());
+  p.gcs_port = std::atoi(env["GCS_PORT"].c_str());
+  if (p.gcs_port != 0 && !PortOpen(p.gcs_port)) {
+    p.gcs_port = 0;
+  }
   if (!PortOpen(p.s3_port) || !PortOpen(p.azurite_port)) {
     return Status::Unavailable(
         fmt::format("object-store peers listed in {} are not running", env_path));

@@ -16,6 +16,7 @@ struct ObjectStorePeers {
   int s3_port = 0;       // the SigV4-checking proxy (use this one)
   int s3rver_port = 0;   // s3rver itself (accepts any signature)
   int azurite_port = 0;  // Azurite blob service
+  int gcs_port = 0;      // gcp-storage-emulator (0 when it could not be installed)
   std::string dir;       // where node_modules and the proxy are
 
   // The peers, or Unavailable with the reason (for GTEST_SKIP).

@@ -34,7 +34,7 @@ const std::vector<FlagSpec>& GlobalFlags() {
                "chooses the bucket"},
       {.name = "backend",
        .value_name = "<name>",
-       .help = "backend to read: local, s3 or azure (gcs is not supported yet); overrides "
+       .help = "backend to read: local, s3, gcs or azure; overrides "
                "the config file"},
       {.name = "bucket",
        .value_name = "<path>",

@@ -19,8 +19,7 @@ std::string Count(uint64_t n) { return fmt::format("{}", n); }
 }  // namespace
 
 Status ListCompactionSummary(Context& ctx) {
-  VV_ASSIGN_OR_RETURN(Duration window,
-                      ParseDuration(ctx.flags().Get("compaction-window", "1h")));
+  VV_ASSIGN_OR_RETURN(Duration window, ParseDuration(ctx.flags().Get("compaction-window", "1h")));
   const int64_t window_s = std::chrono::duration_cast<std::chrono::seconds>(window).count();
   if (window_s <= 0) {
     return Status::InvalidArgument("--compaction-window must be at least 1s");
@@ -34,6 +33,7 @@ Status ListCompactionSummary(Context& ctx) {
     int64_t earliest = 0;
     int64_t latest = 0;
   };
+
   auto add = [](Totals& t, const backend::BlockMeta& m) {
     t.earliest = t.blocks == 0 ? m.start_time : std::min(t.earliest, m.start_time);
     t.latest = t.blocks == 0 ? m.end_time : std::max(t.latest, m.end_time);

@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include "backend/azure/azure_backend.h"
+#include "backend/gcs/gcs_backend.h"
 #include "backend/local_backend.h"
 #include "backend/memory_backend.h"
 #include "backend/raw_backend.h"
@@ -170,6 +171,44 @@ class AzureFixture final : public Fixture {
   std::string skip_;
   azure::AzureOptions options_;
   std::unique_ptr<azure::AzureBackend> backend_;
+};
+
+// GCS against gcp-storage-emulator (JSON API, no auth: `insecure`, as Tempo's emulator
+// setups). Signing and the token exchange are unit-tested in gcs_auth_test.cc.
+class GcsFixture final : public Fixture {
+ public:
+  GcsFixture() {
+    const auto& peers = testing::ObjectStorePeers::Get();
+    if (!peers.ok()) {
+      skip_ = std::string(peers.status().message());
+      return;
+    }
+    if (peers->gcs_port == 0) {
+      skip_ = "gcp-storage-emulator is not installed (pip into the build tree failed)";
+      return;
+    }
+    gcs::GcsOptions o;
+    o.bucket = testing::UniqueBucketName("conf");
+    o.prefix = "some/prefix";
+    o.endpoint = "http://127.0.0.1:" + std::to_string(peers->gcs_port) + "/storage/v1/";
+    o.insecure = true;
+    o.chunk_size = 256 * 1024;  // the smallest chunk: the tests exercise resumable uploads
+    o.list_page_size = 500;
+    o.retry.max_attempts = 2;
+    o.retry.initial_backoff = std::chrono::milliseconds(10);
+    backend_ = std::make_unique<gcs::GcsBackend>(o);
+    if (Status s = backend_->CreateBucket(); !s.ok()) {
+      skip_ = "cannot create a bucket on the GCS emulator: " + s.ToString();
+    }
+  }
+
+  RawBackend& backend() override { return *backend_; }
+
+  std::string skip_reason() const override { return skip_; }
+
+ private:
+  std::string skip_;
+  std::unique_ptr<gcs::GcsBackend> backend_;
 };
 
 struct Implementation {
@@ -528,7 +567,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(Implementation{"InMemory", [] { return std::make_unique<MemoryFixture>(); }},
                       Implementation{"Local", [] { return std::make_unique<LocalFixture>(); }},
                       Implementation{"S3", [] { return std::make_unique<S3Fixture>(); }},
-                      Implementation{"Azure", [] { return std::make_unique<AzureFixture>(); }}),
+                      Implementation{"Azure", [] { return std::make_unique<AzureFixture>(); }},
+                      Implementation{"Gcs", [] { return std::make_unique<GcsFixture>(); }}),
     [](const ::testing::TestParamInfo<Implementation>& p) { return p.param.name; });
 
 }  // namespace

@@ -2,7 +2,8 @@
 // with storage.trace.backend s3 (s3rver behind the SigV4-checking proxy) and azure (Azurite),
 // configured with Tempo's keys. Traces are ingested over OTLP gRPC, flushed into blocks in the
 // bucket, queried by ID; then a second vivace with empty local directories finds them in the
-// bucket (blocklist poll, bloom, index and data reads over HTTP). Compaction is not part of
+// bucket (blocklist poll, bloom, index and data reads over HTTP). GCS runs against
+// gcp-storage-emulator with `insecure` (no auth). Compaction is not part of
 // Vivace yet, so it is not exercised here.
 
 #include <signal.h>
@@ -17,6 +18,7 @@
 
 #include "backend/azure/azure_backend.h"
 #include "backend/block_store.h"
+#include "backend/gcs/gcs_backend.h"
 #include "backend/local_backend.h"
 #include "backend/s3/s3_backend.h"
 #include "common/hex.h"
@@ -81,6 +83,26 @@ Result<Store> MakeAzure(const ObjectStorePeers& peers) {
   return s;
 }
 
+Result<Store> MakeGcs(const ObjectStorePeers& peers) {
+  if (peers.gcs_port == 0) {
+    return Status::Unavailable("gcp-storage-emulator is not installed");
+  }
+  backend::gcs::GcsOptions o;
+  o.bucket = UniqueBucketName("e2e");
+  o.endpoint = fmt::format("http://127.0.0.1:{}", peers.gcs_port);
+  o.insecure = true;
+  auto b = std::make_unique<backend::gcs::GcsBackend>(o);
+  VV_RETURN_IF_ERROR(b->CreateBucket());
+  Store s;
+  s.yaml = fmt::format(
+      "    backend: gcs\n    gcs:\n      bucket_name: {}\n      prefix: tempo\n"
+      "      endpoint: http://127.0.0.1:{}/storage/v1/\n      insecure: true\n",
+      o.bucket, peers.gcs_port);
+  o.prefix = "tempo";
+  s.backend = std::make_unique<backend::gcs::GcsBackend>(o);
+  return s;
+}
+
 // The local backend as the baseline the object stores must match.
 Result<Store> MakeLocal() {
   char tmpl[] = "/tmp/vivace-objstore-e2e-bucket-XXXXXX";
@@ -116,8 +138,12 @@ class ObjectStoreE2eTest : public ::testing::TestWithParam<std::string> {
     if (GetParam() != "local" && !peers.ok()) {
       GTEST_SKIP() << peers.status().message();
     }
+    if (GetParam() == "gcs" && peers->gcs_port == 0) {
+      GTEST_SKIP() << "gcp-storage-emulator is not installed (pip into the build tree failed)";
+    }
     auto store = GetParam() == "local" ? MakeLocal()
                  : GetParam() == "s3"  ? MakeS3(*peers)
+                 : GetParam() == "gcs" ? MakeGcs(*peers)
                                        : MakeAzure(*peers);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
@@ -220,8 +246,8 @@ TEST_P(ObjectStoreE2eTest, IngestFlushQueryAndRestartOnAnotherMachine) {
 }
 
 TEST_P(ObjectStoreE2eTest, WrongCredentialsFailTheFlushWithAClearLog) {
-  if (GetParam() == "local") {
-    GTEST_SKIP() << "the local backend has no credentials";
+  if (GetParam() == "local" || GetParam() == "gcs") {
+    GTEST_SKIP() << GetParam() << " has no credentials here (the GCS emulator checks none)";
   }
   Store bad;
   bad.yaml = store_.yaml;
@@ -245,7 +271,8 @@ TEST_P(ObjectStoreE2eTest, WrongCredentialsFailTheFlushWithAClearLog) {
   EXPECT_EQ(Spans(21), 2);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, ObjectStoreE2eTest, ::testing::Values("local", "s3", "azure"),
+INSTANTIATE_TEST_SUITE_P(Stores, ObjectStoreE2eTest,
+                         ::testing::Values("local", "s3", "azure", "gcs"),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 }  // namespace

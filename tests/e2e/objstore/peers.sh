@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts and stops the object-store peers the backend tests run against, once per ctest run
-# (a ctest fixture): s3rver behind the SigV4-checking proxy, and Azurite (blob service), all on
+# (a ctest fixture): s3rver behind the SigV4-checking proxy, Azurite (blob service), and the
+# gcp-storage-emulator (GCS JSON API, from PyPI into gcs-venv/) when it is installed, all on
 # free loopback ports. `start` writes peers.env (ports, pids) into the directory; tests that
 # find no peers.env start their own peers or skip. The npm packages come from `npm ci` in the
 # same directory (see tests/CMakeLists.txt).
@@ -45,7 +46,7 @@ if [[ ! -d "$dir/node_modules/s3rver" || ! -d "$dir/node_modules/azurite" ]]; th
 fi
 data=$(mktemp -d /tmp/vivace-objstore-peers-XXXXXX)
 mkdir -p "$data/s3" "$data/azurite"
-s3_port=$(free_port); proxy_port=$(free_port); azure_port=$(free_port)
+s3_port=$(free_port); proxy_port=$(free_port); azure_port=$(free_port); gcs_port=0
 cd "$dir"
 # Plain background children ($! is the server's own pid, for `stop`); their output goes to
 # files so that ctest does not wait on them.
@@ -57,8 +58,18 @@ pids="$pids $!"
 node node_modules/azurite/dist/src/blob/main.js --blobHost 127.0.0.1 --blobPort "$azure_port" \
   --location "$data/azurite" --skipApiVersionCheck --disableTelemetry --loose >"$data/azurite.log" 2>&1 </dev/null &
 pids="$pids $!"
+if [[ -x "$dir/gcs-venv/bin/gcp-storage-emulator" ]]; then
+  gcs_port=$(free_port)
+  "$dir/gcs-venv/bin/gcp-storage-emulator" start --host 127.0.0.1 --port "$gcs_port" --quiet \
+    --in-memory >"$data/gcs.log" 2>&1 </dev/null &
+  pids="$pids $!"
+fi
 ok=1
 for p in "$s3_port" "$proxy_port" "$azure_port"; do wait_port "$p" || ok=0; done
+if [[ "$gcs_port" != 0 ]] && ! wait_port "$gcs_port"; then
+  echo "peers.sh: the GCS emulator did not start; GCS tests will skip" >&2
+  gcs_port=0
+fi
 if [[ $ok -ne 1 ]]; then
   echo "peers.sh: peers did not start; logs:" >&2
   tail -n 20 "$data"/*.log >&2
@@ -69,7 +80,8 @@ cat >"$env_file" <<EOV
 S3RVER_PORT=$s3_port
 S3_PROXY_PORT=$proxy_port
 AZURITE_PORT=$azure_port
+GCS_PORT=$gcs_port
 PEER_PIDS="$pids"
 PEER_DATA=$data
 EOV
-echo "peers.sh: s3rver :$s3_port, sigv4 proxy :$proxy_port, azurite :$azure_port"
+echo "peers.sh: s3rver :$s3_port, sigv4 proxy :$proxy_port, azurite :$azure_port, gcs :$gcs_port"
