@@ -3,8 +3,8 @@
 // configured with Tempo's keys. Traces are ingested over OTLP gRPC, flushed into blocks in the
 // bucket, queried by ID; then a second vivace with empty local directories finds them in the
 // bucket (blocklist poll, bloom, index and data reads over HTTP). GCS runs against
-// gcp-storage-emulator with `insecure` (no auth). Compaction is not part of
-// Vivace yet, so it is not exercised here.
+// gcp-storage-emulator with `insecure` (no auth). The compactor merges the blocks in the
+// bucket.
 
 #include <signal.h>
 #include <stdio.h>
@@ -159,11 +159,16 @@ class ObjectStoreE2eTest : public ::testing::TestWithParam<std::string> {
     }
   }
 
-  void Start() {
+  void Start(const std::string& extra_yaml = "", const std::vector<std::string>& args = {}) {
     proc_.reset();
     char tmpl[] = "/tmp/vivace-objstore-e2e-XXXXXX";
     dirs_.emplace_back(mkdtemp(tmpl));
-    auto p = VivaceProcess::Start({.storage_yaml = store_.yaml, .data_dir = dirs_.back()});
+    VivaceProcess::Options o{.extra_yaml = extra_yaml,
+                             .storage_yaml = store_.yaml,
+                             .args = args,
+                             .data_dir = dirs_.back()};
+    o.otlp = args.empty();  // the -target=... runs have no receivers
+    auto p = VivaceProcess::Start(o);
     ASSERT_TRUE(p.ok()) << p.status().ToString();
     proc_ = std::move(p).value();
     http_ = std::make_unique<HttpClient>("127.0.0.1", proc_->http_port());
@@ -243,6 +248,48 @@ TEST_P(ObjectStoreE2eTest, IngestFlushQueryAndRestartOnAnotherMachine) {
   ASSERT_TRUE(metrics.ok());
   EXPECT_NE(metrics->body.find("tempodb_backend_request_duration_seconds_count{operation=\"GET\""),
             std::string::npos);
+}
+
+// The compactor (alone, -target=compactor) merges the blocks in the bucket: meta.compacted.json
+// replaces the inputs' meta.json (copy then delete: object stores cannot rename), and a new
+// monolithic process reads every trace back whole from the compacted block.
+TEST_P(ObjectStoreE2eTest, CompactsTheBlocksInTheBucket) {
+  const std::string no_compaction =
+      "overrides:\n  defaults:\n    compaction:\n      compaction_disabled: true\n";
+  Start(no_compaction);
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    Push(MakeTrace({.seed = seed, .spans = 3}));
+    Push(MakeTrace({.seed = 100, .spans = static_cast<int>(seed) + 2}));  // in every block
+    auto flush = http_->Get("/flush?wait=true");
+    ASSERT_TRUE(flush.ok());
+    ASSERT_EQ(flush->status, 204) << flush->body;
+  }
+  backend::BlockStore blocks(*store_.backend);
+  ASSERT_EQ(blocks.ListBlocks("single-tenant")->live.size(), 3u);
+
+  Start("backend_worker:\n  compaction:\n    compaction_cycle: 50ms\n", {"-target=compactor"});
+  const std::string done = "tempodb_compaction_blocks_total{level=\"1\"} 3";
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  std::string metrics;
+  while (std::chrono::steady_clock::now() < give_up) {
+    auto m = http_->Get("/metrics");
+    metrics = m.ok() ? m->body : "";
+    if (metrics.find(done) != std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling, not timing
+  }
+  ASSERT_NE(metrics.find(done), std::string::npos) << proc_->logs();
+  auto listing = blocks.ListBlocks("single-tenant");
+  ASSERT_TRUE(listing.ok()) << listing.status().ToString();
+  EXPECT_EQ(listing->live.size(), 1u);
+  EXPECT_EQ(listing->compacted.size(), 3u);
+
+  Start(no_compaction);
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    EXPECT_EQ(Spans(seed, "?mode=blocks"), 3) << seed;
+  }
+  EXPECT_EQ(Spans(100, "?mode=blocks"), 5);  // the three parts combined, once each
 }
 
 TEST_P(ObjectStoreE2eTest, WrongCredentialsFailTheFlushWithAClearLog) {
