@@ -123,3 +123,42 @@ TEST(BlockTest, AbandonedBlockHasNoMeta) {
 
 }  // namespace
 }  // namespace vivace::block
+
+namespace vivace::block {
+namespace {
+
+// Traces of more than 32 spans index their span IDs in a hash map; a link to a span of another
+// trace must stay a link by ID (it once became span index 2^32 - 1 and the trace unreadable).
+TEST(BlockTest, LargeTracesWithLinksToOtherTracesRoundTrip) {
+  backend::InMemoryBackend backend;
+  BlockWriterOptions options;
+  options.tenant = "t";
+  options.block_id = backend::BlockId::Random();
+  BlockWriter w(&backend, options);
+  std::vector<std::pair<model::TraceId, std::string>> traces;
+  for (int spans : {32, 33, 100, 500}) {
+    auto seed = static_cast<uint64_t>(spans);
+    traces.emplace_back(model::TraceId::FromBytes(testing::TestTraceId(seed)),
+                        testing::MakeTrace({.seed = seed, .spans = spans}).SerializeAsString());
+  }
+  std::sort(traces.begin(), traces.end());
+  for (const auto& [id, bytes] : traces) {
+    ASSERT_TRUE(w.Add(id, ByteView(bytes)).ok());
+  }
+  auto meta = w.Finish();
+  ASSERT_TRUE(meta.ok()) << meta.status().ToString();
+  BlockReader r(&backend, *meta);
+  for (const auto& [id, bytes] : traces) {
+    auto found = r.FindTrace(id);
+    ASSERT_TRUE(found.ok()) << found.status().ToString();
+    ASSERT_TRUE(found->has_value());
+    tempopb::Trace want;
+    tempopb::Trace got;
+    ASSERT_TRUE(want.ParseFromString(bytes));
+    ASSERT_TRUE(got.ParseFromString(**found));
+    EXPECT_EQ(got.SerializeAsString(), want.SerializeAsString());
+  }
+}
+
+}  // namespace
+}  // namespace vivace::block

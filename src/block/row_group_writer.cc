@@ -395,7 +395,9 @@ int64_t RowGroupWriter::State::SpanIndex(ByteView id) {
   uint64_t v;
   std::memcpy(&v, id.data(), 8);
   auto it = span_index.find(v);
-  return it == span_index.end() ? -1 : it->second;
+  // Both arms int64_t: with `-1 : it->second` the common type is uint32_t, and "not found"
+  // became index 2^32 - 1 (a link to another trace's span in a trace of more than 32 spans).
+  return it == span_index.end() ? int64_t{-1} : int64_t{it->second};
 }
 
 void RowGroupWriter::State::AddEvent(ByteView ev, uint64_t span_start) {
