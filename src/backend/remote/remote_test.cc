@@ -64,7 +64,8 @@ TEST(XmlTest, ParsesListResultIgnoringNamespaces) {
 TEST(XmlTest, RejectsMalformedInput) {
   for (std::string_view bad : {"", "text", "<a>", "<a></b>", "<a><b></a>", "<a>&bogus;</a>",
                                "<a>&#xZZ;</a>", "<a>&#99999999;</a>", "<a x=1></a>",
-                               "<a><![CDATA[x</a>", "<a/><b/>", "<a", "<>", "<a>&amp</a>"}) {
+                               "<a><![CDATA[x</a>", "<a/><b/>", "<a", "<>", "<a>&amp</a>", "<:/>",
+                               "<a:></a:>"}) {
     EXPECT_EQ(ParseXml(bad).status().code(), Code::kInvalidArgument) << bad;
   }
 }

@@ -203,6 +203,9 @@ class Parser {
     std::string_view qname;
     VV_RETURN_IF_ERROR(Name(&qname));
     el->name = LocalName(qname);
+    if (el->name.empty()) {
+      return Error("element name has no local part");  // "<:/>", "<a:>"
+    }
     bool self_closing = false;
     VV_RETURN_IF_ERROR(Attributes(&self_closing));
     if (self_closing) {
