@@ -170,6 +170,9 @@ Result<std::unique_ptr<RawBackend>> NewAzure(const config::AzureConfig& c) {
   o.account =
       c.storage_account_name.empty() ? Env("AZURE_STORAGE_ACCOUNT") : c.storage_account_name;
   o.account_key = c.storage_account_key.empty() ? Env("AZURE_STORAGE_KEY") : c.storage_account_key;
+  if (o.account_key.empty()) {
+    o.sas_token = c.sas_token.empty() ? Env("AZURE_STORAGE_SAS_TOKEN") : c.sas_token;
+  }
   o.container = c.container_name;
   o.prefix = c.prefix;
   o.endpoint_suffix = c.endpoint_suffix.empty() ? "blob.core.windows.net" : c.endpoint_suffix;
@@ -180,10 +183,11 @@ Result<std::unique_ptr<RawBackend>> NewAzure(const config::AzureConfig& c) {
   if (o.container.empty()) {
     return Status::InvalidArgument("storage.trace.azure.container_name is required");
   }
-  if (o.account.empty() || o.account_key.empty()) {
+  if (o.account.empty() || (o.account_key.empty() && o.sas_token.empty())) {
     return Status::FailedPrecondition(
         "storage.trace.azure: no credentials: set storage_account_name and storage_account_key "
-        "(or AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY)");
+        "or sas_token (or AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY or "
+        "AZURE_STORAGE_SAS_TOKEN)");
   }
   return std::unique_ptr<RawBackend>(std::make_unique<azure::AzureBackend>(std::move(o)));
 }

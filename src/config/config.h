@@ -219,12 +219,13 @@ struct GcsConfig {
   int max_retries = 3;
 };
 
-// `storage.trace.azure`. storage_account_key is a secret.
+// `storage.trace.azure`. storage_account_key and sas_token are secrets.
 struct AzureConfig {
   std::string container_name;
   std::string prefix;
   std::string storage_account_name;
   std::string storage_account_key;
+  std::string sas_token;  // Vivace: account or container SAS, used when no key is set
   std::string endpoint_suffix = "blob.core.windows.net";
   bool use_managed_identity = false;
   bool use_federated_token = false;

@@ -66,6 +66,8 @@ void AddAzureKeys(SchemaBuilder<Config> b) {
   b.Bind("prefix", VV_FIELD(storage.azure.prefix));
   b.Bind("storage_account_name", VV_FIELD(storage.azure.storage_account_name));
   b.Bind("storage_account_key", VV_FIELD(storage.azure.storage_account_key), kSecret);
+  // Vivace: a shared access signature instead of the account key (Tempo has no such key).
+  b.Bind("sas_token", VV_FIELD(storage.azure.sas_token), kSecret);
   b.Bind("endpoint_suffix", VV_FIELD(storage.azure.endpoint_suffix));
   b.Bind("use_managed_identity", VV_FIELD(storage.azure.use_managed_identity));
   b.Bind("use_federated_token", VV_FIELD(storage.azure.use_federated_token));

@@ -70,7 +70,7 @@ TEST(RenderTest, SecretsAreMasked) {
   Config c = Load(
       "storage:\n  trace:\n    backend: s3\n"
       "    s3: {bucket: b, access_key: AKIA, secret_key: s3cr3t, session_token: sessval}\n"
-      "    azure: {storage_account_key: azkey}\n"
+      "    azure: {storage_account_key: azkey, sas_token: sv=1&sig=sassig}\n"
       "ingest:\n  kafka: {sasl_password: kpass}\n"
       "server:\n  http_tls_config: {key: PRIVATE}\n"
       "cache:\n  caches:\n    - roles: [frontend-search]\n      redis: {endpoint: r:6379, "
@@ -83,8 +83,8 @@ TEST(RenderTest, SecretsAreMasked) {
       "{Authorization: hsecret}\n");
   for (RenderMode mode : {RenderMode::kFull, RenderMode::kDiff}) {
     std::string out = RenderYaml(c, mode);
-    for (std::string_view secret :
-         {"s3cr3t", "sessval", "azkey", "kpass", "PRIVATE", "rpass", "bpass", "acred", "hsecret"}) {
+    for (std::string_view secret : {"s3cr3t", "sessval", "azkey", "sassig", "kpass", "PRIVATE",
+                                    "rpass", "bpass", "acred", "hsecret"}) {
       EXPECT_THAT(out, Not(HasSubstr(secret))) << out;
     }
     EXPECT_THAT(out, HasSubstr("secret_key: \"********\"\n"));

@@ -55,6 +55,15 @@ Result<remote::HttpResponse> AzureBackend::Send(const Call& call) {
   if (!call.query.empty()) {
     url += "?" + remote::EncodeQuery(call.query);
   }
+  const bool use_sas = options_.account_key.empty() && !options_.sas_token.empty();
+  if (use_sas) {
+    // The token is already percent-encoded by whoever issued it: appended as is.
+    std::string_view sas = options_.sas_token;
+    if (sas.starts_with('?')) {
+      sas.remove_prefix(1);
+    }
+    url += (call.query.empty() ? "?" : "&") + std::string(sas);
+  }
   return remote::WithRetries(options_.retry, [&]() -> Result<remote::HttpResponse> {
     remote::HttpRequest req;
     req.method = call.method;
@@ -65,6 +74,9 @@ Result<remote::HttpResponse> AzureBackend::Send(const Call& call) {
     req.headers.emplace_back("x-ms-version", std::string(kApiVersion));
     if (call.method == "PUT" || call.method == "POST") {
       req.headers.emplace_back("Content-Length", std::to_string(call.body.size()));
+    }
+    if (use_sas) {
+      return transport_.Do(req);
     }
     std::string to_sign =
         SharedKeyStringToSign(call.method, options_.account, path, call.query, req.headers);

@@ -1,8 +1,9 @@
 #pragma once
 
 // AzureBackend: the RawBackend of `storage.trace.backend: azure` (Azure Blob Storage, and
-// Azurite for development). Requests carry Shared Key signatures (shared_key.h) and go through
-// HttpTransport with retries.
+// Azurite for development). Requests carry Shared Key signatures (shared_key.h), or a SAS token
+// in their query string when no account key is configured, and go through HttpTransport with
+// retries.
 //
 // Mapping: Read = Get Blob, ReadRange = Get Blob with x-ms-range, Size = Get Blob Properties
 // (HEAD), Write = Put Blob (block blob), Append = Put Block of `buffer_size` bytes each (only the
@@ -29,6 +30,9 @@ namespace vivace::backend::azure {
 struct AzureOptions {
   std::string account;
   std::string account_key;  // base64
+  // A shared access signature (the query string the portal or `az` gives, with or without its
+  // leading '?'), used instead of Shared Key signing when account_key is empty.
+  std::string sas_token;
   std::string container;
   std::string prefix;
   std::string endpoint_suffix = "blob.core.windows.net";

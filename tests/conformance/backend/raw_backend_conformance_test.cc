@@ -1,9 +1,11 @@
 // The one conformance suite every RawBackend must pass (Jaeger's storage-integration idea):
 // each implementation registers a factory below and gets every test. The object stores run
 // against real servers: S3 against s3rver behind a SigV4-checking proxy, Azure against
-// Azurite (which verifies SharedKey signatures); without them (npm packages not installable)
+// Azurite (which verifies SharedKey signatures, and SAS tokens signed by its own code);
+// without them (npm packages not installable)
 // those instantiations skip.
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <atomic>
@@ -179,6 +181,73 @@ class AzureFixture final : public Fixture {
 
  private:
   std::string skip_;
+  azure::AzureOptions options_;
+  std::unique_ptr<azure::AzureBackend> backend_;
+};
+
+// An account SAS for Azurite's account, made by Azurite's own signing code
+// (tests/e2e/objstore/make-sas.mjs) with the given key; "" when node fails.
+std::string AzuriteAccountSas(const testing::ObjectStorePeers& peers, const std::string& key) {
+  const std::string cmd = fmt::format("node {}/make-sas.mjs {} '{}' rwdlac 2099-01-01T00:00:00Z",
+                                      peers.dir, testing::ObjectStorePeers::kAzureAccount, key);
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) {
+    return "";
+  }
+  std::string out;
+  char buf[512];
+  while (fgets(buf, sizeof buf, p) != nullptr) {
+    out += buf;
+  }
+  if (pclose(p) != 0) {
+    return "";
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) {
+    out.pop_back();
+  }
+  return out;
+}
+
+// Azure with a shared access signature instead of the account key (Vivace's `sas_token`).
+class AzureSasFixture final : public Fixture {
+ public:
+  AzureSasFixture() {
+    const auto& peers = testing::ObjectStorePeers::Get();
+    if (!peers.ok()) {
+      skip_ = std::string(peers.status().message());
+      return;
+    }
+    options_ = AzureOptionsFor(*peers, testing::UniqueBucketName("sas"));
+    if (Status s = azure::AzureBackend(options_).CreateContainer(); !s.ok()) {
+      skip_ = "cannot create a container on Azurite: " + s.ToString();
+      return;
+    }
+    // Made once per run: each is a node start.
+    static const std::string sas = AzuriteAccountSas(*peers, testing::ObjectStorePeers::kAzureKey);
+    static const std::string wrong_sas = AzuriteAccountSas(*peers, "bm90IHRoZSBrZXk=");
+    options_.sas_token = sas;
+    wrong_sas_ = wrong_sas;
+    if (options_.sas_token.empty() || wrong_sas_.empty()) {
+      skip_ = "node make-sas.mjs failed: cannot make a SAS token";
+      return;
+    }
+    options_.account_key.clear();
+    backend_ = std::make_unique<azure::AzureBackend>(options_);
+  }
+
+  RawBackend& backend() override { return *backend_; }
+
+  std::unique_ptr<RawBackend> WithWrongCredentials() override {
+    azure::AzureOptions o = options_;
+    o.sas_token = wrong_sas_;
+    return std::make_unique<azure::AzureBackend>(o);
+  }
+
+  std::string skip_reason() const override { return skip_; }
+
+ private:
+  std::string skip_;
+  std::string wrong_sas_;
   azure::AzureOptions options_;
   std::unique_ptr<azure::AzureBackend> backend_;
 };
@@ -585,6 +654,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Implementation{"Local", [] { return std::make_unique<LocalFixture>(); }},
                       Implementation{"S3", [] { return std::make_unique<S3Fixture>(); }},
                       Implementation{"Azure", [] { return std::make_unique<AzureFixture>(); }},
+                      Implementation{"AzureSas",
+                                     [] { return std::make_unique<AzureSasFixture>(); }},
                       Implementation{"Gcs", [] { return std::make_unique<GcsFixture>(); }}),
     [](const ::testing::TestParamInfo<Implementation>& p) { return p.param.name; });
 
