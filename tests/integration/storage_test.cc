@@ -167,7 +167,7 @@ TEST_F(StorageTest, CorruptBlockIsSkippedAndOthersKeepServing) {
   std::string metrics = Metrics();
   EXPECT_NE(metrics.find("vivace_block_read_failures_total{tenant=\"single-tenant\"}"),
             std::string::npos);
-  EXPECT_NE(proc_->logs().find("skipping unreadable block"), std::string::npos);
+  EXPECT_TRUE(proc_->WaitForLog("skipping unreadable block")) << proc_->logs();
 }
 
 }  // namespace

@@ -49,7 +49,8 @@ Result<std::unique_ptr<VivaceProcess>> VivaceProcess::Start(const Options& optio
     } else {
       cfg << options.storage_yaml;
     }
-    cfg << "    wal:\n      path: " << p->data_dir_ << "/wal\n"
+    cfg << "    wal:\n      path: " << p->data_dir_
+        << "/wal\n"
         // Test traces carry fixed 2023 timestamps; with the default 14-day block_retention the
         // compactor would retire their blocks at once. (2.x key: extra_yaml may use 3.x's.)
         << "compactor:\n  compaction:\n    block_retention: 87600h\n"
@@ -167,6 +168,14 @@ int VivaceProcess::port(const std::string& name) const {
 std::string VivaceProcess::logs() const {
   std::lock_guard<std::mutex> lock(mu_);
   return logs_;
+}
+
+bool VivaceProcess::WaitForLog(std::string_view needle) {
+  std::unique_lock<std::mutex> lock(mu_);
+  // The deadline only turns a hang into a failure; waits end as soon as the line arrives.
+  return cv_.wait_for(lock, std::chrono::minutes(2), [&] {
+    return logs_.find(needle) != std::string::npos || exited_;
+  }) && logs_.find(needle) != std::string::npos;
 }
 
 int VivaceProcess::StopWith(int sig) {

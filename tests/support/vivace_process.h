@@ -59,6 +59,10 @@ class VivaceProcess {
 
   std::string logs() const;
 
+  // Waits until the process has logged `needle` (true) or has exited without it (false). Log
+  // lines reach logs() through a pipe, after whatever the process did before writing them.
+  bool WaitForLog(std::string_view needle);
+
   // Sends `sig` and waits for the exit status (the value from waitpid's WEXITSTATUS, or
   // 128+signal when killed by a signal).
   int StopWith(int sig);

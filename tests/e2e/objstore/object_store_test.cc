@@ -311,10 +311,7 @@ TEST_P(ObjectStoreE2eTest, WrongCredentialsFailTheFlushWithAClearLog) {
   ASSERT_TRUE(flush.ok());
   // The flush worker retries; its failure is logged with the store's reason.
   std::string want = GetParam() == "s3" ? "SignatureDoesNotMatch" : "403";
-  for (int i = 0; i < 200 && proc_->logs().find(want) == std::string::npos; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  EXPECT_NE(proc_->logs().find(want), std::string::npos) << proc_->logs();
+  EXPECT_TRUE(proc_->WaitForLog(want)) << proc_->logs();
   EXPECT_EQ(Spans(21), 2);
 }
 
