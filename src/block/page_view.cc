@@ -31,7 +31,11 @@ uint64_t ExtractBits(const uint8_t* p, size_t size, uint64_t bit, int width) {
   const size_t byte = static_cast<size_t>(bit >> 3);
   const int shift = static_cast<int>(bit & 7);
   uint64_t word = 0;
-  std::memcpy(&word, p + byte, std::min<size_t>(8, size - byte));
+  if (byte + 8 <= size) {
+    std::memcpy(&word, p + byte, 8);  // a constant size: one load (the common case)
+  } else {
+    std::memcpy(&word, p + byte, size - byte);
+  }
   uint64_t v = word >> shift;
   if (shift + width > 64) {
     v |= uint64_t{p[byte + 8]} << (64 - shift);
