@@ -1,9 +1,5 @@
 #include "net/http_server.h"
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
@@ -11,6 +7,9 @@
 #include <unordered_set>
 #include <vector>
 
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <fmt/format.h>
 
 #include "common/logging.h"
@@ -85,8 +84,9 @@ class HttpServer::Impl {
     int n = std::max(1, options_.threads);
     for (int i = 0; i < n; ++i) {
       contexts_.push_back(std::make_unique<asio::io_context>(1));
-      guards_.push_back(std::make_unique<asio::executor_work_guard<asio::io_context::executor_type>>(
-          contexts_.back()->get_executor()));
+      guards_.push_back(
+          std::make_unique<asio::executor_work_guard<asio::io_context::executor_type>>(
+              contexts_.back()->get_executor()));
     }
     acceptor_ = std::make_unique<tcp::acceptor>(*contexts_[0]);
   }
@@ -153,6 +153,7 @@ class HttpServer::Impl {
   }
 
   void StartSession(tcp::socket socket);
+
   void SessionEnded(Session* s) {
     std::lock_guard<std::mutex> lock(mu_);
     sessions_.erase(s);
@@ -161,7 +162,9 @@ class HttpServer::Impl {
   }
 
   const HttpServerOptions& options() const { return options_; }
+
   const Router* router() const { return router_; }
+
   bool stopping() const { return stopping_.load(); }
 
  private:
@@ -185,38 +188,80 @@ class HttpServer::Impl {
 
 class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(Impl* server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {
+  Session(Impl* server, tcp::socket socket)
+      : server_(server), socket_(std::move(socket)), timer_(socket_.get_executor()) {
     beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
+    auto ep = socket_.remote_endpoint(ec);
     if (!ec) {
       remote_ = fmt::format("{}:{}", ep.address().to_string(), ep.port());
     }
   }
+
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
+
   ~Session() { server_->SessionEnded(this); }
 
   void Start() { ReadHeader(); }
 
   // Called from Stop(): closes the connection now if it is waiting for a request.
   void CloseIfIdle() {
-    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    asio::post(socket_.get_executor(), [self = shared_from_this()] {
       if (!self->in_flight_) {
-        beast::error_code ec;
-        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-        self->stream_.socket().close(ec);
+        self->Close();
       }
     });
   }
 
  private:
+  using Clock = std::chrono::steady_clock;
+
+  // Timeouts: one deadline per connection phase (idle, reading a request, writing the answer),
+  // kept in `deadline_` and checked by a timer that is re-armed only when it fires or when a
+  // deadline comes earlier than the one it is armed for. Arming a timer per socket read (what
+  // Beast's tcp_stream does) costs a timerfd_settime per read.
+  void SetDeadline(Duration d) {
+    deadline_ = Clock::now() + d;
+    if (deadline_ < timer_at_) {
+      ArmTimer();
+    }
+  }
+
+  // No deadline while a handler works on the request (answers may take long: queries).
+  void ClearDeadline() { deadline_ = Clock::time_point::max(); }
+
+  void ArmTimer() {
+    timer_at_ = deadline_;
+    timer_.expires_at(deadline_);
+    timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+      if (ec) {
+        return;  // re-armed or cancelled
+      }
+      if (auto self = weak.lock()) {
+        self->OnTimer();
+      }
+    });
+  }
+
+  void OnTimer() {
+    timer_at_ = Clock::time_point::max();
+    if (closed_ || deadline_ == Clock::time_point::max()) {
+      return;
+    }
+    if (Clock::now() >= deadline_) {
+      Close();  // the pending read or write completes with an error and ends the session
+      return;
+    }
+    ArmTimer();
+  }
+
   void ReadHeader() {
     parser_.emplace();
     parser_->header_limit(64 * 1024);
     parser_->body_limit(server_->options().max_body_bytes);
-    stream_.expires_after(server_->options().idle_timeout);
+    SetDeadline(server_->options().idle_timeout);
     http::async_read_header(
-        stream_, buffer_, *parser_,
+        socket_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
@@ -236,7 +281,8 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     }
     if (beast::iequals(req[http::field::expect], "100-continue")) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
-      http::async_write(stream_, *cont,
+      SetDeadline(std::chrono::seconds(60));
+      http::async_write(socket_, *cont,
                         [self = shared_from_this(), cont](beast::error_code wec, size_t) {
                           if (wec) {
                             self->Close();
@@ -250,9 +296,19 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadBody() {
-    stream_.expires_after(server_->options().read_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
+    SetDeadline(server_->options().read_timeout);
+    // Beast reads at most the buffer's free capacity (512 bytes minimum) per call; a large body
+    // read through a small buffer costs a recvmsg per half kilobyte. Read big bodies in chunks
+    // of up to kBodyReadChunk.
+    auto length = parser_->content_length();
+    size_t want =
+        length ? static_cast<size_t>(std::min<uint64_t>(*length, kBodyReadChunk)) : kBodyReadChunk;
+    if (buffer_.capacity() - buffer_.size() < want) {
+      buffer_.reserve(buffer_.size() + want);
+    }
+    http::async_read(
+        socket_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
   }
 
   void OnBody(beast::error_code ec) {
@@ -261,6 +317,7 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
       Close();
       return;
     }
+    ClearDeadline();
     auto& msg = parser_->get();
     HttpRequest req;
     req.method = std::string(msg.method_string());
@@ -288,7 +345,7 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     method_ = req.method;
     auto self = shared_from_this();
     Responder respond = [self](HttpResponse resp) {
-      asio::post(self->stream_.get_executor(),
+      asio::post(self->socket_.get_executor(),
                  [self, resp = std::move(resp)]() mutable { self->Write(std::move(resp)); });
     };
     try {
@@ -316,16 +373,18 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     res_->keep_alive(keep);
     res_->prepare_payload();
     status_ = resp.status;
-    stream_.expires_after(std::chrono::seconds(60));
-    http::async_write(stream_, *res_, [self = shared_from_this(), keep](beast::error_code ec, size_t) {
-      self->OnWritten(ec, keep);
-    });
+    SetDeadline(std::chrono::seconds(60));
+    http::async_write(socket_, *res_,
+                      [self = shared_from_this(), keep](beast::error_code ec, size_t) {
+                        self->OnWritten(ec, keep);
+                      });
   }
 
   void OnWritten(beast::error_code ec, bool keep) {
     bool unread_body = body_skipped_;
     if (server_->options().instrument) {
-      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+      double secs =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
       RequestDuration()
           .WithLabels({method_, route_, std::to_string(status_), "false"})
           .Observe(secs);
@@ -349,8 +408,8 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
   // what the client still sends (bounded in time and bytes), then close.
   void LingeringClose() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.expires_after(std::chrono::seconds(2));
+    socket_.shutdown(tcp::socket::shutdown_send, ec);
+    SetDeadline(std::chrono::seconds(2));
     Drain(0);
   }
 
@@ -360,24 +419,32 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
       return;
     }
     drain_buf_.resize(64 * 1024);
-    stream_.async_read_some(asio::buffer(drain_buf_), [self = shared_from_this(), drained](
-                                                          beast::error_code ec, size_t n) {
-      if (ec) {
-        self->Close();
-        return;
-      }
-      self->Drain(drained + n);
-    });
+    socket_.async_read_some(asio::buffer(drain_buf_),
+                            [self = shared_from_this(), drained](beast::error_code ec, size_t n) {
+                              if (ec) {
+                                self->Close();
+                                return;
+                              }
+                              self->Drain(drained + n);
+                            });
   }
 
   void Close() {
+    closed_ = true;
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.socket().close(ec);
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
+    timer_.cancel();
   }
 
+  static constexpr size_t kBodyReadChunk = 64 * 1024;
+
   Impl* server_;
-  beast::tcp_stream stream_;
+  tcp::socket socket_;
+  asio::steady_timer timer_;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  Clock::time_point timer_at_ = Clock::time_point::max();  // when the timer fires; max = idle
+  bool closed_ = false;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::string_body>> res_;
@@ -442,10 +509,10 @@ void HttpServer::Impl::Stop(Duration grace) {
     while (!sessions_.empty()) {
       // Sessions that finish a request close themselves (stopping_ disables keep-alive); poll
       // again for ones that became idle meanwhile.
-      if (cv_.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() +
-                                                      std::chrono::milliseconds(100))) ==
-              std::cv_status::timeout &&
-          std::chrono::steady_clock::now() >= deadline) {
+      if (cv_.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now()
+                                                      + std::chrono::milliseconds(100)))
+              == std::cv_status::timeout
+          && std::chrono::steady_clock::now() >= deadline) {
         break;
       }
       lock.unlock();

@@ -1,5 +1,9 @@
 #include "net/http_server.h"
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <future>
 #include <thread>
@@ -33,6 +37,7 @@ class HttpServerTest : public ::testing::Test {
         HttpServerOptions{.address = "127.0.0.1", .port = 0, .max_body_bytes = 1000}, &router_);
     ASSERT_TRUE(server_->Start().ok());
   }
+
   void TearDown() override { server_->Stop(); }
 
   Router router_;
@@ -118,6 +123,77 @@ TEST(HttpServerStopTest, StopWaitsForInFlight) {
   stopping.set_value();
   server.Stop();
   client.join();
+}
+
+TEST(HttpServerBodyTest, LargeAndChunkedBodiesArriveWhole) {
+  Router router;
+  router.Add("/sum", [](HttpRequest req, Responder respond) {
+    uint64_t sum = 0;
+    for (unsigned char c : req.body) {
+      sum = sum * 31 + c;
+    }
+    respond(HttpResponse::Text(200, std::to_string(req.body.size()) + " " + std::to_string(sum)));
+  });
+  HttpServer server({.address = "127.0.0.1", .port = 0}, &router);
+  ASSERT_TRUE(server.Start().ok());
+  HttpClient c("127.0.0.1", server.port());
+  for (size_t n : {size_t{10}, size_t{70000}, size_t{3} << 20}) {
+    std::string body(n, '\0');
+    uint64_t sum = 0;
+    for (size_t i = 0; i < n; ++i) {
+      body[i] = static_cast<char>('a' + (i * 7919) % 26);
+      sum = sum * 31 + static_cast<unsigned char>(body[i]);
+    }
+    auto r = c.Do("POST", "/sum", {}, body);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->body, std::to_string(n) + " " + std::to_string(sum));
+  }
+  auto r = c.Raw(
+      "POST /sum HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  uint64_t sum = 0;
+  for (char ch : std::string("abcde")) {
+    sum = sum * 31 + static_cast<unsigned char>(ch);
+  }
+  EXPECT_EQ(r->body, "5 " + std::to_string(sum));
+}
+
+// A connection that sends nothing is closed once the idle timeout passes; a handler that takes
+// longer than the read timeout still gets its answer out (the deadline does not run while the
+// handler works).
+TEST(HttpServerTimeoutTest, IdleConnectionClosedSlowHandlerAnswered) {
+  Router router;
+  router.Add("/slow", [](HttpRequest, Responder respond) {
+    std::thread([respond] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(400));
+      respond(HttpResponse::Text(200, "late"));
+    }).detach();
+  });
+  HttpServer server({.address = "127.0.0.1",
+                     .port = 0,
+                     .idle_timeout = std::chrono::milliseconds(100),
+                     .read_timeout = std::chrono::milliseconds(100)},
+                    &router);
+  ASSERT_TRUE(server.Start().ok());
+
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  timeval tv{.tv_sec = 30, .tv_usec = 0};  // fail rather than hang if the server never closes
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(server.port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  char buf[16];
+  EXPECT_EQ(recv(fd, buf, sizeof(buf), 0), 0) << "expected the server to close the idle connection";
+  close(fd);
+
+  HttpClient c("127.0.0.1", server.port());
+  auto r = c.Get("/slow");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->body, "late");
 }
 
 TEST(SplitHostPortTest, Forms) {
