@@ -489,6 +489,43 @@ Result<std::optional<uint32_t>> RowGroupReader::DictionaryCode(uint16_t column,
   return dict->Find(value);
 }
 
+Status RowGroupReader::GetChunkDictionary(uint16_t column, const Dictionary** out) {
+  *out = nullptr;
+  const ChunkDesc* c = chunk(column);
+  if (c == nullptr || (c->flags & kChunkDict) == 0) {
+    return Status::Ok();
+  }
+  return GetDictionary(static_cast<size_t>(chunk_index_[column]), out);
+}
+
+Status RowGroupReader::ReadCodes(uint16_t column, uint32_t first, uint32_t count,
+                                 std::vector<uint64_t>* out) {
+  const ChunkDesc* c = chunk(column);
+  if (c == nullptr || (c->flags & kChunkDict) == 0) {
+    return Status::InvalidArgument(
+        fmt::format("column {} has no dictionary in this row group", ColumnName(column)));
+  }
+  const uint64_t limit = c->dict_count;
+  Status status;
+  VV_RETURN_IF_ERROR(ForValues(column, first, count, [&](const Page* p, uint32_t at, uint32_t n) {
+    const size_t old = out->size();
+    out->resize(old + n, 0);
+    if (p == nullptr || !status.ok()) {
+      return;
+    }
+    status = p->numbers.Get(at, std::span<uint64_t>(out->data() + old, n));
+    uint64_t max = 0;
+    for (size_t i = old; i < out->size(); ++i) {
+      max = std::max(max, (*out)[i]);
+    }
+    if (status.ok() && n > 0 && max >= limit) {
+      status = Corrupt(
+          fmt::format("dictionary code outside the dictionary (column {})", ColumnName(column)));
+    }
+  }));
+  return status;
+}
+
 Result<std::optional<uint32_t>> RowGroupReader::FindTrace(const model::TraceId& id) {
   const uint16_t col = static_cast<uint16_t>(Col::kTraceId);
   const ChunkDesc* c = chunk(col);

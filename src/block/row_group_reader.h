@@ -92,6 +92,13 @@ class RowGroupReader {
   // The dictionary code of `value` in a dictionary chunk, nullopt when absent (an exact
   // presence check that reads the dictionary page).
   Result<std::optional<uint32_t>> DictionaryCode(uint16_t column, std::string_view value);
+  // The dictionary of a column's chunk (*out = nullptr when the column has no chunk or its
+  // chunk holds BYTES pages). Valid while the reader lives.
+  Status GetChunkDictionary(uint16_t column, const Dictionary** out);
+  // Values [first, first + count) of a dictionary-encoded string column as codes (below the
+  // dictionary's size: DataLoss otherwise), for scans that evaluate a predicate once per
+  // dictionary entry. InvalidArgument when the column's chunk is not a dictionary chunk.
+  Status ReadCodes(uint16_t column, uint32_t first, uint32_t count, std::vector<uint64_t>* out);
 
   // The ordinal of the trace with `id`, or nullopt.
   Result<std::optional<uint32_t>> FindTrace(const model::TraceId& id);

@@ -188,10 +188,15 @@ class Extractor {
   void ExtractFilter(const FieldExpr& e) {
     ExtractField(e);
     // `{ }` (constant true) must still produce every span: ask for the cheap start time.
+    // A structural marker does not count: it asks for tree data, and storage may treat it as
+    // selecting nothing (the columnar scan does), so `{ a } !< { }` must still say "all".
     if (e.kind == FieldExpr::Kind::kStatic && e.value.type() == StaticType::kBool
         && e.value.bool_value()) {
       for (const Condition& c : req_->conditions) {
-        if (c.attribute.is_intrinsic() && c.op == Op::kNone) {
+        if (c.attribute.is_intrinsic() && c.op == Op::kNone
+            && c.attribute.intrinsic != Intrinsic::kStructuralChild
+            && c.attribute.intrinsic != Intrinsic::kStructuralDescendant
+            && c.attribute.intrinsic != Intrinsic::kStructuralSibling) {
           return;
         }
       }
@@ -243,6 +248,15 @@ class Extractor {
     bool r_attr = r.kind == FieldExpr::Kind::kAttribute;
     bool l_static = l.kind == FieldExpr::Kind::kStatic;
     bool r_static = r.kind == FieldExpr::Kind::kStatic;
+    if (e.op == Op::kOr && (l_static || r_static)) {
+      // `x || true`: a span may pass without any condition holding, so storage must produce
+      // every span (Tempo fetches only spans matching `x` here and can miss results).
+      Attribute start = Attribute::OfIntrinsic(Intrinsic::kSpanStartTime);
+      if (!HasWithOp(start, Op::kNone)) {
+        Add(start);
+      }
+      req_->all_conditions = false;
+    }
     if ((l_attr && r_static) || (l_static && r_attr)) {
       const Attribute& a = l_attr ? l.attribute : r.attribute;
       const Static& v = l_attr ? r.value : l.value;

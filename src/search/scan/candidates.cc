@@ -1,22 +1,501 @@
 #include "search/scan/candidates.h"
 
+#include <algorithm>
+#include <cstring>
+#include <limits>
 #include <numeric>
+#include <string>
 
 #include "block/row_group_reader.h"
 #include "block/schema.h"
+#include "search/scan/attribute_scan.h"
+#include "search/scan/row_group_tree.h"
+#include "search/scan/value_predicate.h"
 
 namespace vivace::search {
 
-// Every trace is a candidate until the columnar scan lands: always a correct superset.
-Result<std::vector<uint32_t>> CandidateTraces(block::RowGroupReader& rg,
-                                              const traceql::FetchRequest& /*request*/,
-                                              ScanStats* stats) {
-  std::vector<uint32_t> all(rg.rows(block::Table::kTrace));
-  std::iota(all.begin(), all.end(), 0u);
-  if (stats != nullptr) {
-    stats->spans_scanned += rg.rows(block::Table::kSpan);
+using block::AttrScope;
+using block::Col;
+using block::Table;
+using traceql::AttributeScope;
+using traceql::Intrinsic;
+using traceql::Op;
+using traceql::Static;
+using traceql::StaticType;
+
+namespace {
+
+// Where a condition is evaluated.
+enum class Target : uint8_t {
+  kSpanString,     // a string column of the span table (name, status message)
+  kSpanDuration,   // span.duration as a TraceQL duration
+  kSpanStatus,     // span.status_code, mapped to Tempo's status
+  kSpanKind,       // span.kind, mapped to Tempo's kind
+  kTraceString,    // rootServiceName, rootName
+  kTraceDuration,  // trace:duration
+  kEventString,    // event:name (some event of the span)
+  kScopeString,    // instrumentation:name / version (the span's scope)
+  kAttribute,      // an attribute of a scope
+};
+
+// Tempo's status (error 0, ok 1, unset 2) of an OTLP status code, as the evaluator maps it.
+traceql::SpanStatus StatusOfCode(uint64_t code) {
+  return code == 1 ? traceql::SpanStatus::kOk
+                   : (code == 2 ? traceql::SpanStatus::kError : traceql::SpanStatus::kUnset);
+}
+
+traceql::SpanKind KindOfCode(uint64_t code) {
+  switch (code) {
+    case 1:
+      return traceql::SpanKind::kInternal;
+    case 2:
+      return traceql::SpanKind::kServer;
+    case 3:
+      return traceql::SpanKind::kClient;
+    case 4:
+      return traceql::SpanKind::kProducer;
+    case 5:
+      return traceql::SpanKind::kConsumer;
+    default:
+      return traceql::SpanKind::kUnspecified;
   }
-  return all;
+}
+
+constexpr uint64_t kCodeClasses = 6;  // OTLP codes 0..5; larger ones read as code 0's class
+
+bool IsStructuralMarker(Intrinsic i) {
+  return i == Intrinsic::kStructuralChild || i == Intrinsic::kStructuralDescendant
+         || i == Intrinsic::kStructuralSibling;
+}
+
+bool AllZero(const std::vector<uint8_t>& v) {
+  return std::find(v.begin(), v.end(), uint8_t{1}) == v.end();
+}
+
+void AndInto(std::vector<uint8_t>* acc, const std::vector<uint8_t>& v) {
+  uint8_t* a = acc->data();
+  const uint8_t* b = v.data();
+  for (size_t i = 0; i < acc->size(); ++i) {
+    a[i] &= b[i];
+  }
+}
+
+void OrInto(std::vector<uint8_t>* acc, const std::vector<uint8_t>& v) {
+  uint8_t* a = acc->data();
+  const uint8_t* b = v.data();
+  for (size_t i = 0; i < acc->size(); ++i) {
+    a[i] |= b[i];
+  }
+}
+
+}  // namespace
+
+struct CandidateScanner::Plan {
+  struct Cond {
+    Target target = Target::kAttribute;
+    uint16_t column = 0;
+    // Attributes.
+    AttributeScope scope = AttributeScope::kSpan;
+    std::string key;
+    AttrTest test = AttrTest::kPredicate;
+    std::unique_ptr<ValuePredicate> pred;
+    IntMatcher ints;                  // durations
+    uint8_t classes[kCodeClasses] = {};  // status / kind per OTLP code
+    bool nil_match = false;           // the value of spans without a scope / event
+  };
+
+  bool all_conditions = true;
+  bool select_all = false;
+  std::vector<Cond> conds;
+
+  explicit Plan(const traceql::FetchRequest& request) : all_conditions(request.all_conditions) {
+    for (const traceql::Condition& c : request.conditions) {
+      if (c.op == Op::kNone && IsStructuralMarker(c.attribute.intrinsic)) {
+        continue;  // asks for tree data; selects nothing on its own
+      }
+      Cond cond;
+      if (!Compile(c, &cond)) {
+        if (!all_conditions) {
+          select_all = true;  // a span may pass through this condition alone
+        }
+        continue;
+      }
+      conds.push_back(std::move(cond));
+    }
+    if (conds.empty()) {
+      select_all = true;
+    }
+  }
+
+  static bool Compile(const traceql::Condition& c, Cond* out) {
+    if (c.op == Op::kNone || c.attribute.parent) {
+      return false;
+    }
+    const traceql::Attribute& a = c.attribute;
+    const bool nil_test = c.op == Op::kExists || c.op == Op::kNotExists;
+    if (!nil_test) {
+      out->pred = std::make_unique<ValuePredicate>(c.op, c.operands);
+      if (!out->pred->usable()) {
+        return false;
+      }
+    }
+    if (a.is_intrinsic()) {
+      if (nil_test) {
+        return false;
+      }
+      switch (a.intrinsic) {
+        case Intrinsic::kName:
+          out->target = Target::kSpanString;
+          out->column = static_cast<uint16_t>(Col::kSpanName);
+          return true;
+        case Intrinsic::kStatusMessage:
+          out->target = Target::kSpanString;
+          out->column = static_cast<uint16_t>(Col::kSpanStatusMsg);
+          return true;
+        case Intrinsic::kDuration:
+          out->target = Target::kSpanDuration;
+          out->column = static_cast<uint16_t>(Col::kSpanDuration);
+          out->ints = out->pred->ForInts(StaticType::kDuration);
+          return true;
+        case Intrinsic::kTraceDuration:
+          out->target = Target::kTraceDuration;
+          out->column = static_cast<uint16_t>(Col::kTraceDuration);
+          out->ints = out->pred->ForInts(StaticType::kDuration);
+          return true;
+        case Intrinsic::kStatus:
+          out->target = Target::kSpanStatus;
+          out->column = static_cast<uint16_t>(Col::kSpanStatusCode);
+          for (uint64_t code = 0; code < kCodeClasses; ++code) {
+            out->classes[code] = out->pred->MatchStatic(Static::Status(StatusOfCode(code)));
+          }
+          return true;
+        case Intrinsic::kKind:
+          out->target = Target::kSpanKind;
+          out->column = static_cast<uint16_t>(Col::kSpanKind);
+          for (uint64_t code = 0; code < kCodeClasses; ++code) {
+            out->classes[code] = out->pred->MatchStatic(Static::Kind(KindOfCode(code)));
+          }
+          return true;
+        case Intrinsic::kTraceRootService:
+          out->target = Target::kTraceString;
+          out->column = static_cast<uint16_t>(Col::kTraceRootService);
+          return true;
+        case Intrinsic::kTraceRootSpan:
+          out->target = Target::kTraceString;
+          out->column = static_cast<uint16_t>(Col::kTraceRootName);
+          return true;
+        case Intrinsic::kEventName:
+          out->target = Target::kEventString;
+          out->column = static_cast<uint16_t>(Col::kEventName);
+          out->nil_match = false;  // spans without events: nil satisfies no comparison
+          return true;
+        case Intrinsic::kInstrumentationName:
+        case Intrinsic::kInstrumentationVersion:
+          out->target = Target::kScopeString;
+          out->column = static_cast<uint16_t>(a.intrinsic == Intrinsic::kInstrumentationName
+                                                  ? Col::kScopeName
+                                                  : Col::kScopeVersion);
+          // A span without a scope message reads an empty name and version.
+          out->nil_match = out->pred->MatchString("");
+          return true;
+        default:
+          return false;
+      }
+    }
+    switch (a.scope) {
+      case AttributeScope::kNone:
+      case AttributeScope::kSpan:
+      case AttributeScope::kResource:
+      case AttributeScope::kEvent:
+      case AttributeScope::kLink:
+      case AttributeScope::kInstrumentation:
+        break;
+      default:
+        return false;
+    }
+    out->target = Target::kAttribute;
+    out->scope = a.scope;
+    out->key = a.name;
+    out->test = c.op == Op::kExists      ? AttrTest::kExists
+                : c.op == Op::kNotExists ? AttrTest::kNotExists
+                                         : AttrTest::kPredicate;
+    // Owners that have no such row (no resource, no scope, a span without events or links):
+    // the attribute is nil, which only `= nil` accepts.
+    out->nil_match = out->test == AttrTest::kNotExists;
+    return true;
+  }
+};
+
+namespace {
+
+// Evaluates one condition over a row group: a selection over spans or over traces.
+class RowGroupScan {
+ public:
+  RowGroupScan(block::RowGroupReader& rg, const RowGroupTree& tree, ScanStats* stats)
+      : rg_(rg), tree_(tree), stats_(stats) {}
+
+  // *trace_level tells which of the two the selection is over.
+  Status Evaluate(const CandidateScanner::Plan::Cond& c, RowGroupTree* tree,
+                  std::vector<uint8_t>* sel, bool* trace_level) {
+    *trace_level = false;
+    switch (c.target) {
+      case Target::kSpanString:
+        return ScanStringColumn(rg_, c.column, *c.pred, stats_, sel);
+      case Target::kTraceString:
+        *trace_level = true;
+        return ScanStringColumn(rg_, c.column, *c.pred, stats_, sel);
+      case Target::kSpanDuration:
+        return Durations(c, sel);
+      case Target::kTraceDuration:
+        *trace_level = true;
+        return Durations(c, sel);
+      case Target::kSpanStatus:
+      case Target::kSpanKind:
+        return Classes(c, sel);
+      case Target::kEventString: {
+        VV_RETURN_IF_ERROR(tree->LoadEvents(rg_, stats_));
+        std::vector<uint8_t> events;
+        VV_RETURN_IF_ERROR(ScanStringColumn(rg_, c.column, *c.pred, stats_, &events));
+        return FromChildren(tree->span_event, events, c.nil_match, sel);
+      }
+      case Target::kScopeString: {
+        std::vector<uint8_t> scopes;
+        VV_RETURN_IF_ERROR(ScanStringColumn(rg_, c.column, *c.pred, stats_, &scopes));
+        FromScopes(scopes, c.nil_match, sel);
+        return Status::Ok();
+      }
+      case Target::kAttribute:
+        return Attribute(c, tree, sel);
+    }
+    return Status::Ok();
+  }
+
+ private:
+  Status Durations(const CandidateScanner::Plan::Cond& c, std::vector<uint8_t>* sel) {
+    const uint32_t n = rg_.rows(block::GetColumnInfo(c.column)->table);
+    const IntMatcher& m = c.ints;
+    sel->assign(n, 0);
+    if (m.never() || n == 0) {
+      return Status::Ok();
+    }
+    if (const block::ChunkDesc* ch = rg_.chunk(c.column); ch != nullptr && !m.slow) {
+      // Chunk statistics: values as signed durations keep their order while below 2^63.
+      constexpr uint64_t kSigned = uint64_t{std::numeric_limits<int64_t>::max()};
+      if (ch->max <= kSigned && ch->min <= ch->max) {
+        const int64_t lo = static_cast<int64_t>(ch->min);
+        const int64_t hi = static_cast<int64_t>(ch->max);
+        const bool none_in = hi < m.lo || lo > m.hi;
+        const bool all_in = lo >= m.lo && hi <= m.hi;
+        if (none_in || all_in) {
+          const bool match = (all_in && !none_in) != m.negate;
+          std::fill(sel->begin(), sel->end(), match ? 1 : 0);
+          return Status::Ok();
+        }
+      }
+    }
+    std::vector<uint64_t> values;
+    values.reserve(n);
+    VV_RETURN_IF_ERROR(rg_.ReadU64(c.column, 0, n, &values));
+    CountColumnBytes(rg_, c.column, stats_);
+    uint8_t* s = sel->data();
+    if (!m.slow) {
+      // Unsigned range test: one comparison per value.
+      const uint64_t lo = static_cast<uint64_t>(m.lo);
+      const uint64_t width = static_cast<uint64_t>(m.hi) - lo;
+      const uint8_t neg = m.negate ? 1 : 0;
+      for (uint32_t i = 0; i < n; ++i) {
+        s[i] = static_cast<uint8_t>((values[i] - lo <= width) ^ neg);
+      }
+      if (m.lo > m.hi) {  // empty range, negated: everything
+        std::fill(sel->begin(), sel->end(), neg);
+      }
+      return Status::Ok();
+    }
+    for (uint32_t i = 0; i < n; ++i) {
+      s[i] = c.pred->MatchInt(m, StaticType::kDuration, static_cast<int64_t>(values[i])) ? 1 : 0;
+    }
+    return Status::Ok();
+  }
+
+  Status Classes(const CandidateScanner::Plan::Cond& c, std::vector<uint8_t>* sel) {
+    const uint32_t n = tree_.n_spans;
+    sel->assign(n, 0);
+    std::vector<uint64_t> values;
+    values.reserve(n);
+    VV_RETURN_IF_ERROR(rg_.ReadU64(c.column, 0, n, &values));
+    CountColumnBytes(rg_, c.column, stats_);
+    uint8_t* s = sel->data();
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint64_t v = values[i];
+      s[i] = c.classes[v < kCodeClasses ? v : 0];
+    }
+    return Status::Ok();
+  }
+
+  // Spans from a selection over their children (events, links): a span passes when one of its
+  // children does, or, without children, when nil passes.
+  Status FromChildren(const std::vector<uint32_t>& ends, const std::vector<uint8_t>& children,
+                      bool nil_match, std::vector<uint8_t>* sel) {
+    const uint32_t n = tree_.n_spans;
+    sel->assign(n, 0);
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint32_t b = ends[i];
+      const uint32_t e = ends[i + 1];
+      if (b == e) {
+        (*sel)[i] = nil_match ? 1 : 0;
+        continue;
+      }
+      (*sel)[i] = std::find(children.begin() + b, children.begin() + e, uint8_t{1})
+                          != children.begin() + e
+                      ? 1
+                      : 0;
+    }
+    return Status::Ok();
+  }
+
+  void FromResources(const std::vector<uint8_t>& resources, bool nil_match,
+                     std::vector<uint8_t>* sel) {
+    sel->assign(tree_.n_spans, 0);
+    const size_t n_rs = tree_.rs_resource.size();
+    for (size_t r = 0; r < n_rs; ++r) {
+      const uint64_t ref = tree_.rs_resource[r];
+      const bool match = ref == 0 ? nil_match : resources[ref - 1] != 0;
+      if (match) {
+        std::fill(sel->begin() + tree_.RsSpanBegin(static_cast<uint32_t>(r)),
+                  sel->begin() + tree_.RsSpanEnd(static_cast<uint32_t>(r)), 1);
+      }
+    }
+  }
+
+  void FromScopes(const std::vector<uint8_t>& scopes, bool nil_match, std::vector<uint8_t>* sel) {
+    sel->assign(tree_.n_spans, 0);
+    const size_t n_ss = tree_.ss_scope.size();
+    for (size_t k = 0; k < n_ss; ++k) {
+      const uint64_t ref = tree_.ss_scope[k];
+      const bool match = ref == 0 ? nil_match : scopes[ref - 1] != 0;
+      if (match) {
+        std::fill(sel->begin() + tree_.ss_span[k], sel->begin() + tree_.ss_span[k + 1], 1);
+      }
+    }
+  }
+
+  Status Attribute(const CandidateScanner::Plan::Cond& c, RowGroupTree* tree,
+                   std::vector<uint8_t>* sel) {
+    const ValuePredicate* pred = c.pred.get();
+    std::vector<uint8_t> owners;
+    switch (c.scope) {
+      case AttributeScope::kSpan:
+        return ScanAttribute(rg_, AttrScope::kSpan, c.key, c.test, pred, stats_, sel);
+      case AttributeScope::kResource:
+        VV_RETURN_IF_ERROR(
+            ScanAttribute(rg_, AttrScope::kResource, c.key, c.test, pred, stats_, &owners));
+        FromResources(owners, c.nil_match, sel);
+        return Status::Ok();
+      case AttributeScope::kInstrumentation:
+        VV_RETURN_IF_ERROR(
+            ScanAttribute(rg_, AttrScope::kScope, c.key, c.test, pred, stats_, &owners));
+        FromScopes(owners, c.nil_match, sel);
+        return Status::Ok();
+      case AttributeScope::kEvent:
+        VV_RETURN_IF_ERROR(tree->LoadEvents(rg_, stats_));
+        VV_RETURN_IF_ERROR(
+            ScanAttribute(rg_, AttrScope::kEvent, c.key, c.test, pred, stats_, &owners));
+        return FromChildren(tree->span_event, owners, c.nil_match, sel);
+      case AttributeScope::kLink:
+        VV_RETURN_IF_ERROR(tree->LoadLinks(rg_, stats_));
+        VV_RETURN_IF_ERROR(
+            ScanAttribute(rg_, AttrScope::kLink, c.key, c.test, pred, stats_, &owners));
+        return FromChildren(tree->span_link, owners, c.nil_match, sel);
+      case AttributeScope::kNone: {
+        // `.x`: the span's attribute, else its resource's. Comparisons: either may hold the
+        // value; `= nil`: neither has it.
+        VV_RETURN_IF_ERROR(ScanAttribute(rg_, AttrScope::kSpan, c.key, c.test, pred, stats_, sel));
+        VV_RETURN_IF_ERROR(
+            ScanAttribute(rg_, AttrScope::kResource, c.key, c.test, pred, stats_, &owners));
+        std::vector<uint8_t> from_resources;
+        FromResources(owners, c.nil_match, &from_resources);
+        if (c.test == AttrTest::kNotExists) {
+          AndInto(sel, from_resources);
+        } else {
+          OrInto(sel, from_resources);
+        }
+        return Status::Ok();
+      }
+      default:
+        sel->assign(tree_.n_spans, 1);
+        return Status::Ok();
+    }
+  }
+
+  block::RowGroupReader& rg_;
+  const RowGroupTree& tree_;
+  ScanStats* stats_;
+};
+
+}  // namespace
+
+CandidateScanner::CandidateScanner(const traceql::FetchRequest& request)
+    : plan_(std::make_unique<Plan>(request)) {}
+
+CandidateScanner::~CandidateScanner() = default;
+
+bool CandidateScanner::selects_all() const { return plan_->select_all; }
+
+Result<std::vector<uint32_t>> CandidateScanner::Scan(block::RowGroupReader& rg,
+                                                     ScanStats* stats) const {
+  const uint32_t n_traces = rg.rows(Table::kTrace);
+  if (stats != nullptr) {
+    stats->spans_scanned += rg.rows(Table::kSpan);
+  }
+  std::vector<uint32_t> out;
+  if (plan_->select_all) {
+    out.resize(n_traces);
+    std::iota(out.begin(), out.end(), 0u);
+    return out;
+  }
+  RowGroupTree tree;
+  VV_RETURN_IF_ERROR(RowGroupTree::Load(rg, stats, &tree));
+  const bool all = plan_->all_conditions;
+  std::vector<uint8_t> spans(tree.n_spans, all ? 1 : 0);
+  std::vector<uint8_t> traces(n_traces, all ? 1 : 0);
+  bool any_span_condition = false;
+  RowGroupScan scan(rg, tree, stats);
+  std::vector<uint8_t> sel;
+  for (const Plan::Cond& c : plan_->conds) {
+    bool trace_level = false;
+    VV_RETURN_IF_ERROR(scan.Evaluate(c, &tree, &sel, &trace_level));
+    std::vector<uint8_t>& acc = trace_level ? traces : spans;
+    any_span_condition |= !trace_level;
+    if (all) {
+      AndInto(&acc, sel);
+      if (AllZero(acc)) {
+        if (stats != nullptr) {
+          ++stats->row_groups_skipped;
+        }
+        return out;  // no span (trace) can satisfy every condition
+      }
+    } else {
+      OrInto(&acc, sel);
+    }
+  }
+  for (uint32_t t = 0; t < n_traces; ++t) {
+    const uint32_t b = tree.TraceSpanBegin(t);
+    const uint32_t e = tree.TraceSpanEnd(t);
+    const bool span_hit = std::find(spans.begin() + b, spans.begin() + e, uint8_t{1})
+                          != spans.begin() + e;
+    const bool hit = all ? traces[t] != 0 && (span_hit || !any_span_condition)
+                         : traces[t] != 0 || span_hit;
+    if (hit) {
+      out.push_back(t);
+    }
+  }
+  return out;
+}
+
+Result<std::vector<uint32_t>> CandidateTraces(block::RowGroupReader& rg,
+                                              const traceql::FetchRequest& request,
+                                              ScanStats* stats) {
+  return CandidateScanner(request).Scan(rg, stats);
 }
 
 }  // namespace vivace::search
