@@ -206,6 +206,12 @@ Status U64PageView::Get(uint32_t first, std::span<uint64_t> out) const {
       }
       break;
     case Encoding::kBitpack:
+      if (first % 8 == 0 && width_ <= 64) {
+        // Byte-aligned start (whole pages, as scans read them): the word-at-a-time unpacker.
+        UnpackBits(p + size_t{first} / 8 * static_cast<size_t>(width_), out.size(), width_, base_,
+                   out.data());
+        break;
+      }
       for (size_t i = 0; i < out.size(); ++i) {
         out[i] = base_ + ExtractBits(p, size, uint64_t{first + i} * width_, width_);
       }
@@ -214,6 +220,17 @@ Status U64PageView::Get(uint32_t first, std::span<uint64_t> out) const {
       std::memcpy(out.data(), values_.data() + first, out.size() * sizeof(uint64_t));
       break;
     case Encoding::kTable:
+      if (first % 8 == 0 && width_ <= 64) {
+        UnpackBits(p + size_t{first} / 8 * static_cast<size_t>(width_), out.size(), width_, 0,
+                   out.data());
+        for (uint64_t& code : out) {
+          if (code >= values_.size()) {
+            return Malformed("table code outside its table");
+          }
+          code = values_[code];
+        }
+        break;
+      }
       for (size_t i = 0; i < out.size(); ++i) {
         const uint64_t code = ExtractBits(p, size, uint64_t{first + i} * width_, width_);
         if (code >= values_.size()) {

@@ -228,44 +228,100 @@ struct CandidateScanner::Plan {
 
 namespace {
 
-// Evaluates one condition over a row group: a selection over spans or over traces.
+// Where an owner-level selection lives before it is mapped to spans.
+enum class Level : uint8_t { kSpan, kTrace, kResource, kScope, kEvent, kLink };
+
+// One condition evaluated over its owner table, before the row group's tree is read: `sel`
+// over the owner rows, and for unscoped attributes also the resource part.
+struct OwnerSelection {
+  Level level = Level::kSpan;
+  std::vector<uint8_t> sel;
+  std::vector<uint8_t> resources;  // unscoped `.x`: the resource half (level kSpan)
+  bool unscoped = false;
+  bool nil_match = false;  // spans without the owner (no resource, scope, events, links)
+
+  // Whether no span can pass (the row group is skipped when all conditions must hold).
+  bool None() const {
+    if (nil_match) {
+      return false;
+    }
+    return AllZero(sel) && (!unscoped || AllZero(resources));
+  }
+};
+
 class RowGroupScan {
  public:
-  RowGroupScan(block::RowGroupReader& rg, const RowGroupTree& tree, ScanStats* stats)
-      : rg_(rg), tree_(tree), stats_(stats) {}
+  RowGroupScan(block::RowGroupReader& rg, ScanStats* stats) : rg_(rg), stats_(stats) {}
 
-  // *trace_level tells which of the two the selection is over.
-  Status Evaluate(const CandidateScanner::Plan::Cond& c, RowGroupTree* tree,
-                  std::vector<uint8_t>* sel, bool* trace_level) {
-    *trace_level = false;
+  // Phase 1: the condition over its owner table's columns.
+  Status Owners(const CandidateScanner::Plan::Cond& c, OwnerSelection* out) {
+    out->nil_match = false;
+    out->unscoped = false;
     switch (c.target) {
       case Target::kSpanString:
-        return ScanStringColumn(rg_, c.column, *c.pred, stats_, sel);
+        out->level = Level::kSpan;
+        return ScanStringColumn(rg_, c.column, *c.pred, stats_, &out->sel);
       case Target::kTraceString:
-        *trace_level = true;
-        return ScanStringColumn(rg_, c.column, *c.pred, stats_, sel);
+        out->level = Level::kTrace;
+        return ScanStringColumn(rg_, c.column, *c.pred, stats_, &out->sel);
       case Target::kSpanDuration:
-        return Durations(c, sel);
+        out->level = Level::kSpan;
+        return Durations(c, &out->sel);
       case Target::kTraceDuration:
-        *trace_level = true;
-        return Durations(c, sel);
+        out->level = Level::kTrace;
+        return Durations(c, &out->sel);
       case Target::kSpanStatus:
       case Target::kSpanKind:
-        return Classes(c, sel);
-      case Target::kEventString: {
-        VV_RETURN_IF_ERROR(tree->LoadEvents(rg_, stats_));
-        std::vector<uint8_t> events;
-        VV_RETURN_IF_ERROR(ScanStringColumn(rg_, c.column, *c.pred, stats_, &events));
-        return FromChildren(tree->span_event, events, c.nil_match, sel);
-      }
-      case Target::kScopeString: {
-        std::vector<uint8_t> scopes;
-        VV_RETURN_IF_ERROR(ScanStringColumn(rg_, c.column, *c.pred, stats_, &scopes));
-        FromScopes(scopes, c.nil_match, sel);
-        return Status::Ok();
-      }
+        out->level = Level::kSpan;
+        return Classes(c, &out->sel);
+      case Target::kEventString:
+        out->level = Level::kEvent;
+        out->nil_match = c.nil_match;
+        return ScanStringColumn(rg_, c.column, *c.pred, stats_, &out->sel);
+      case Target::kScopeString:
+        out->level = Level::kScope;
+        out->nil_match = c.nil_match;
+        return ScanStringColumn(rg_, c.column, *c.pred, stats_, &out->sel);
       case Target::kAttribute:
-        return Attribute(c, tree, sel);
+        return Attribute(c, out);
+    }
+    return Status::Ok();
+  }
+
+  // Phase 2: an owner selection as a selection over spans (or traces: *trace_level).
+  Status ToSpans(const OwnerSelection& o, RowGroupTree* tree, std::vector<uint8_t>* sel,
+                 bool* trace_level) {
+    *trace_level = o.level == Level::kTrace;
+    switch (o.level) {
+      case Level::kSpan:
+        *sel = o.sel;
+        if (o.unscoped) {
+          std::vector<uint8_t> from_resources;
+          FromResources(*tree, o.resources, o.nil_match, &from_resources);
+          if (o.nil_match) {
+            AndInto(sel, from_resources);  // `.x = nil`: neither the span nor its resource
+          } else {
+            OrInto(sel, from_resources);
+          }
+        }
+        return Status::Ok();
+      case Level::kTrace:
+        *sel = o.sel;
+        return Status::Ok();
+      case Level::kResource:
+        FromResources(*tree, o.sel, o.nil_match, sel);
+        return Status::Ok();
+      case Level::kScope:
+        FromScopes(*tree, o.sel, o.nil_match, sel);
+        return Status::Ok();
+      case Level::kEvent:
+        VV_RETURN_IF_ERROR(tree->LoadEvents(rg_, stats_));
+        FromChildren(*tree, tree->span_event, o.sel, o.nil_match, sel);
+        return Status::Ok();
+      case Level::kLink:
+        VV_RETURN_IF_ERROR(tree->LoadLinks(rg_, stats_));
+        FromChildren(*tree, tree->span_link, o.sel, o.nil_match, sel);
+        return Status::Ok();
     }
     return Status::Ok();
   }
@@ -293,50 +349,101 @@ class RowGroupScan {
         }
       }
     }
-    std::vector<uint64_t> values;
-    values.reserve(n);
-    VV_RETURN_IF_ERROR(rg_.ReadU64(c.column, 0, n, &values));
+    values_.clear();
+    VV_RETURN_IF_ERROR(rg_.ReadU64(c.column, 0, n, &values_));
     CountColumnBytes(rg_, c.column, stats_);
     uint8_t* s = sel->data();
+    const uint64_t* v = values_.data();
     if (!m.slow) {
-      // Unsigned range test: one comparison per value.
+      if (m.lo > m.hi) {  // empty range, negated: everything
+        std::fill(sel->begin(), sel->end(), 1);
+        return Status::Ok();
+      }
+      // Unsigned range test: one subtraction and one comparison per value.
       const uint64_t lo = static_cast<uint64_t>(m.lo);
       const uint64_t width = static_cast<uint64_t>(m.hi) - lo;
       const uint8_t neg = m.negate ? 1 : 0;
       for (uint32_t i = 0; i < n; ++i) {
-        s[i] = static_cast<uint8_t>((values[i] - lo <= width) ^ neg);
-      }
-      if (m.lo > m.hi) {  // empty range, negated: everything
-        std::fill(sel->begin(), sel->end(), neg);
+        s[i] = static_cast<uint8_t>((v[i] - lo <= width) ^ neg);
       }
       return Status::Ok();
     }
     for (uint32_t i = 0; i < n; ++i) {
-      s[i] = c.pred->MatchInt(m, StaticType::kDuration, static_cast<int64_t>(values[i])) ? 1 : 0;
+      s[i] = c.pred->MatchInt(m, StaticType::kDuration, static_cast<int64_t>(v[i])) ? 1 : 0;
     }
     return Status::Ok();
   }
 
   Status Classes(const CandidateScanner::Plan::Cond& c, std::vector<uint8_t>* sel) {
-    const uint32_t n = tree_.n_spans;
+    const uint32_t n = rg_.rows(Table::kSpan);
     sel->assign(n, 0);
-    std::vector<uint64_t> values;
-    values.reserve(n);
-    VV_RETURN_IF_ERROR(rg_.ReadU64(c.column, 0, n, &values));
+    bool any = false;
+    bool all = true;
+    for (uint8_t m : c.classes) {
+      any |= m != 0;
+      all &= m != 0;
+    }
+    if (!any || all) {
+      std::fill(sel->begin(), sel->end(), all ? 1 : 0);
+      return Status::Ok();
+    }
+    values_.clear();
+    VV_RETURN_IF_ERROR(rg_.ReadU64(c.column, 0, n, &values_));
     CountColumnBytes(rg_, c.column, stats_);
     uint8_t* s = sel->data();
+    const uint64_t* v = values_.data();
     for (uint32_t i = 0; i < n; ++i) {
-      const uint64_t v = values[i];
-      s[i] = c.classes[v < kCodeClasses ? v : 0];
+      s[i] = c.classes[v[i] < kCodeClasses ? v[i] : 0];
     }
     return Status::Ok();
   }
 
+  Status Attribute(const CandidateScanner::Plan::Cond& c, OwnerSelection* out) {
+    const ValuePredicate* pred = c.pred.get();
+    out->nil_match = c.nil_match;
+    switch (c.scope) {
+      case AttributeScope::kSpan:
+        out->level = Level::kSpan;
+        return ScanAttribute(rg_, AttrScope::kSpan, c.key, c.test, pred, stats_, &out->sel);
+      case AttributeScope::kResource:
+        out->level = Level::kResource;
+        return ScanAttribute(rg_, AttrScope::kResource, c.key, c.test, pred, stats_, &out->sel);
+      case AttributeScope::kInstrumentation:
+        out->level = Level::kScope;
+        return ScanAttribute(rg_, AttrScope::kScope, c.key, c.test, pred, stats_, &out->sel);
+      case AttributeScope::kEvent:
+        out->level = Level::kEvent;
+        return ScanAttribute(rg_, AttrScope::kEvent, c.key, c.test, pred, stats_, &out->sel);
+      case AttributeScope::kLink:
+        out->level = Level::kLink;
+        return ScanAttribute(rg_, AttrScope::kLink, c.key, c.test, pred, stats_, &out->sel);
+      case AttributeScope::kNone:
+        // `.x`: the span's attribute, else its resource's. Comparisons: either may hold the
+        // value; `= nil`: neither has it.
+        out->level = Level::kSpan;
+        out->unscoped = true;
+        VV_RETURN_IF_ERROR(
+            ScanAttribute(rg_, AttrScope::kSpan, c.key, c.test, pred, stats_, &out->sel));
+        if (c.test == AttrTest::kNotExists && AllZero(out->sel)) {
+          out->unscoped = false;  // every span has the key: nothing to learn from resources
+          out->nil_match = false;
+          return Status::Ok();
+        }
+        return ScanAttribute(rg_, AttrScope::kResource, c.key, c.test, pred, stats_,
+                             &out->resources);
+      default:
+        out->level = Level::kSpan;
+        out->sel.assign(rg_.rows(Table::kSpan), 1);
+        return Status::Ok();
+    }
+  }
+
   // Spans from a selection over their children (events, links): a span passes when one of its
   // children does, or, without children, when nil passes.
-  Status FromChildren(const std::vector<uint32_t>& ends, const std::vector<uint8_t>& children,
-                      bool nil_match, std::vector<uint8_t>* sel) {
-    const uint32_t n = tree_.n_spans;
+  static void FromChildren(const RowGroupTree& tree, const std::vector<uint32_t>& ends,
+                           const std::vector<uint8_t>& children, bool nil_match,
+                           std::vector<uint8_t>* sel) {
+    const uint32_t n = tree.n_spans;
     sel->assign(n, 0);
     for (uint32_t i = 0; i < n; ++i) {
       const uint32_t b = ends[i];
@@ -350,86 +457,38 @@ class RowGroupScan {
                       ? 1
                       : 0;
     }
-    return Status::Ok();
   }
 
-  void FromResources(const std::vector<uint8_t>& resources, bool nil_match,
-                     std::vector<uint8_t>* sel) {
-    sel->assign(tree_.n_spans, 0);
-    const size_t n_rs = tree_.rs_resource.size();
+  static void FromResources(const RowGroupTree& tree, const std::vector<uint8_t>& resources,
+                            bool nil_match, std::vector<uint8_t>* sel) {
+    sel->assign(tree.n_spans, 0);
+    const size_t n_rs = tree.rs_resource.size();
     for (size_t r = 0; r < n_rs; ++r) {
-      const uint64_t ref = tree_.rs_resource[r];
+      const uint64_t ref = tree.rs_resource[r];
       const bool match = ref == 0 ? nil_match : resources[ref - 1] != 0;
       if (match) {
-        std::fill(sel->begin() + tree_.RsSpanBegin(static_cast<uint32_t>(r)),
-                  sel->begin() + tree_.RsSpanEnd(static_cast<uint32_t>(r)), 1);
+        std::fill(sel->begin() + tree.RsSpanBegin(static_cast<uint32_t>(r)),
+                  sel->begin() + tree.RsSpanEnd(static_cast<uint32_t>(r)), 1);
       }
     }
   }
 
-  void FromScopes(const std::vector<uint8_t>& scopes, bool nil_match, std::vector<uint8_t>* sel) {
-    sel->assign(tree_.n_spans, 0);
-    const size_t n_ss = tree_.ss_scope.size();
+  static void FromScopes(const RowGroupTree& tree, const std::vector<uint8_t>& scopes,
+                         bool nil_match, std::vector<uint8_t>* sel) {
+    sel->assign(tree.n_spans, 0);
+    const size_t n_ss = tree.ss_scope.size();
     for (size_t k = 0; k < n_ss; ++k) {
-      const uint64_t ref = tree_.ss_scope[k];
+      const uint64_t ref = tree.ss_scope[k];
       const bool match = ref == 0 ? nil_match : scopes[ref - 1] != 0;
       if (match) {
-        std::fill(sel->begin() + tree_.ss_span[k], sel->begin() + tree_.ss_span[k + 1], 1);
+        std::fill(sel->begin() + tree.ss_span[k], sel->begin() + tree.ss_span[k + 1], 1);
       }
-    }
-  }
-
-  Status Attribute(const CandidateScanner::Plan::Cond& c, RowGroupTree* tree,
-                   std::vector<uint8_t>* sel) {
-    const ValuePredicate* pred = c.pred.get();
-    std::vector<uint8_t> owners;
-    switch (c.scope) {
-      case AttributeScope::kSpan:
-        return ScanAttribute(rg_, AttrScope::kSpan, c.key, c.test, pred, stats_, sel);
-      case AttributeScope::kResource:
-        VV_RETURN_IF_ERROR(
-            ScanAttribute(rg_, AttrScope::kResource, c.key, c.test, pred, stats_, &owners));
-        FromResources(owners, c.nil_match, sel);
-        return Status::Ok();
-      case AttributeScope::kInstrumentation:
-        VV_RETURN_IF_ERROR(
-            ScanAttribute(rg_, AttrScope::kScope, c.key, c.test, pred, stats_, &owners));
-        FromScopes(owners, c.nil_match, sel);
-        return Status::Ok();
-      case AttributeScope::kEvent:
-        VV_RETURN_IF_ERROR(tree->LoadEvents(rg_, stats_));
-        VV_RETURN_IF_ERROR(
-            ScanAttribute(rg_, AttrScope::kEvent, c.key, c.test, pred, stats_, &owners));
-        return FromChildren(tree->span_event, owners, c.nil_match, sel);
-      case AttributeScope::kLink:
-        VV_RETURN_IF_ERROR(tree->LoadLinks(rg_, stats_));
-        VV_RETURN_IF_ERROR(
-            ScanAttribute(rg_, AttrScope::kLink, c.key, c.test, pred, stats_, &owners));
-        return FromChildren(tree->span_link, owners, c.nil_match, sel);
-      case AttributeScope::kNone: {
-        // `.x`: the span's attribute, else its resource's. Comparisons: either may hold the
-        // value; `= nil`: neither has it.
-        VV_RETURN_IF_ERROR(ScanAttribute(rg_, AttrScope::kSpan, c.key, c.test, pred, stats_, sel));
-        VV_RETURN_IF_ERROR(
-            ScanAttribute(rg_, AttrScope::kResource, c.key, c.test, pred, stats_, &owners));
-        std::vector<uint8_t> from_resources;
-        FromResources(owners, c.nil_match, &from_resources);
-        if (c.test == AttrTest::kNotExists) {
-          AndInto(sel, from_resources);
-        } else {
-          OrInto(sel, from_resources);
-        }
-        return Status::Ok();
-      }
-      default:
-        sel->assign(tree_.n_spans, 1);
-        return Status::Ok();
     }
   }
 
   block::RowGroupReader& rg_;
-  const RowGroupTree& tree_;
   ScanStats* stats_;
+  std::vector<uint64_t> values_;
 };
 
 }  // namespace
@@ -453,27 +512,38 @@ Result<std::vector<uint32_t>> CandidateScanner::Scan(block::RowGroupReader& rg,
     std::iota(out.begin(), out.end(), 0u);
     return out;
   }
-  RowGroupTree tree;
-  VV_RETURN_IF_ERROR(RowGroupTree::Load(rg, stats, &tree));
   const bool all = plan_->all_conditions;
+  // Phase 1: every condition over its own columns; with all_conditions, a condition no row
+  // can pass skips the row group before its structure is read.
+  RowGroupScan scan(rg, stats);
+  std::vector<OwnerSelection> owners(plan_->conds.size());
+  bool need_resources = false;
+  bool need_scopes = false;
+  for (size_t i = 0; i < plan_->conds.size(); ++i) {
+    VV_RETURN_IF_ERROR(scan.Owners(plan_->conds[i], &owners[i]));
+    if (all && owners[i].None()) {
+      if (stats != nullptr) {
+        ++stats->row_groups_skipped;
+      }
+      return out;
+    }
+    need_resources |= owners[i].level == Level::kResource || owners[i].unscoped;
+    need_scopes |= owners[i].level == Level::kScope;
+  }
+  // Phase 2: selections moved to spans and combined.
+  RowGroupTree tree;
+  VV_RETURN_IF_ERROR(RowGroupTree::Load(rg, need_resources, need_scopes, stats, &tree));
   std::vector<uint8_t> spans(tree.n_spans, all ? 1 : 0);
   std::vector<uint8_t> traces(n_traces, all ? 1 : 0);
   bool any_span_condition = false;
-  RowGroupScan scan(rg, tree, stats);
   std::vector<uint8_t> sel;
-  for (const Plan::Cond& c : plan_->conds) {
+  for (const OwnerSelection& o : owners) {
     bool trace_level = false;
-    VV_RETURN_IF_ERROR(scan.Evaluate(c, &tree, &sel, &trace_level));
+    VV_RETURN_IF_ERROR(scan.ToSpans(o, &tree, &sel, &trace_level));
     std::vector<uint8_t>& acc = trace_level ? traces : spans;
     any_span_condition |= !trace_level;
     if (all) {
       AndInto(&acc, sel);
-      if (AllZero(acc)) {
-        if (stats != nullptr) {
-          ++stats->row_groups_skipped;
-        }
-        return out;  // no span (trace) can satisfy every condition
-      }
     } else {
       OrInto(&acc, sel);
     }

@@ -63,7 +63,8 @@ void CountColumnBytes(const block::RowGroupReader& rg, uint16_t column, ScanStat
   }
 }
 
-Status RowGroupTree::Load(block::RowGroupReader& rg, ScanStats* stats, RowGroupTree* out) {
+Status RowGroupTree::Load(block::RowGroupReader& rg, bool resources, bool scopes,
+                          ScanStats* stats, RowGroupTree* out) {
   out->n_traces = rg.rows(Table::kTrace);
   out->n_spans = rg.rows(Table::kSpan);
   const uint32_t n_rs = rg.rows(Table::kResourceSpans);
@@ -71,10 +72,14 @@ Status RowGroupTree::Load(block::RowGroupReader& rg, ScanStats* stats, RowGroupT
   VV_RETURN_IF_ERROR(ReadEnds(rg, Col::kTraceRsEnd, out->n_traces, n_rs, stats, &out->trace_rs));
   VV_RETURN_IF_ERROR(ReadEnds(rg, Col::kRsSsEnd, n_rs, n_ss, stats, &out->rs_ss));
   VV_RETURN_IF_ERROR(ReadEnds(rg, Col::kSsSpanEnd, n_ss, out->n_spans, stats, &out->ss_span));
-  VV_RETURN_IF_ERROR(
-      ReadRefs(rg, Col::kRsResource, n_rs, rg.rows(Table::kResource), stats, &out->rs_resource));
-  VV_RETURN_IF_ERROR(
-      ReadRefs(rg, Col::kSsScope, n_ss, rg.rows(Table::kScope), stats, &out->ss_scope));
+  if (resources) {
+    VV_RETURN_IF_ERROR(
+        ReadRefs(rg, Col::kRsResource, n_rs, rg.rows(Table::kResource), stats, &out->rs_resource));
+  }
+  if (scopes) {
+    VV_RETURN_IF_ERROR(
+        ReadRefs(rg, Col::kSsScope, n_ss, rg.rows(Table::kScope), stats, &out->ss_scope));
+  }
   return Status::Ok();
 }
 

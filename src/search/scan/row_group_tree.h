@@ -35,9 +35,11 @@ struct RowGroupTree {
   uint32_t RsSpanBegin(uint32_t r) const { return ss_span[rs_ss[r]]; }
   uint32_t RsSpanEnd(uint32_t r) const { return ss_span[rs_ss[r + 1]]; }
 
-  // Reads and checks the trace, resource_spans and scope_spans structure. DataLoss when an
-  // end column decreases or points past its child table.
-  static Status Load(block::RowGroupReader& rg, ScanStats* stats, RowGroupTree* out);
+  // Reads and checks the trace, resource_spans and scope_spans structure, with the resource
+  // and scope references when asked for. DataLoss when an end column decreases or points past
+  // its child table.
+  static Status Load(block::RowGroupReader& rg, bool resources, bool scopes, ScanStats* stats,
+                     RowGroupTree* out);
   Status LoadEvents(block::RowGroupReader& rg, ScanStats* stats);
   Status LoadLinks(block::RowGroupReader& rg, ScanStats* stats);
 };
