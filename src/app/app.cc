@@ -16,6 +16,8 @@
 #include "common/logging.h"
 #include "common/thread_pool.h"
 #include "distributor/distributor.h"
+#include "frontend/search_handler.h"
+#include "frontend/search_sharder.h"
 #include "frontend/trace_by_id.h"
 #include "generator/generator.h"
 #include "ingester/ingester.h"
@@ -45,6 +47,8 @@ struct App::Modules {
   std::unique_ptr<querier::Querier> querier;
   std::unique_ptr<ThreadPool> query_pool;
   std::unique_ptr<frontend::TraceByIdHandler> trace_by_id;
+  std::unique_ptr<frontend::SearchSharder> search_sharder;
+  std::unique_ptr<frontend::SearchHandler> search;
   std::unique_ptr<receiver::OtlpHttpHandler> otlp_http;
   std::unique_ptr<receiver::OtlpGrpcService> otlp_grpc;
   receiver::JaegerZipkinServers jaeger_zipkin;
@@ -146,6 +150,18 @@ Status App::Start() {
       m.querier.get(), m.query_pool.get(),
       frontend::TenancyOptions{config_.multitenancy_enabled,
                                config_.query_frontend.multi_tenant_queries_enabled});
+  const config::SearchFrontendConfig& search_config = config_.query_frontend.search;
+  frontend::SearchSharderOptions sharding;
+  sharding.target_bytes_per_job = search_config.target_bytes_per_job;
+  sharding.query_backend_after_s =
+      std::chrono::duration_cast<std::chrono::seconds>(search_config.query_backend_after).count();
+  sharding.concurrency = std::max(1, config_.querier.max_concurrent_queries);
+  m.search_sharder = std::make_unique<frontend::SearchSharder>(m.querier.get(), sharding);
+  m.search = std::make_unique<frontend::SearchHandler>(
+      m.search_sharder.get(), m.query_pool.get(),
+      frontend::TenancyOptions{config_.multitenancy_enabled,
+                               config_.query_frontend.multi_tenant_queries_enabled},
+      search_config, config_.query_frontend.max_query_expression_size_bytes);
 
   VV_RETURN_IF_ERROR(StartReceivers());
   services_.Set("distributor", server::ServiceState::kRunning);
@@ -308,6 +324,11 @@ Status App::StartApi() {
                      [tbi](net::HttpRequest req, net::Responder respond) {
                        tbi->HandleV2(std::move(req), std::move(respond));
                      });
+    if (const frontend::SearchHandler* search = m.search.get()) {
+      m.api_router.Add(base + "/search", [search](net::HttpRequest req, net::Responder respond) {
+        search->Handle(std::move(req), std::move(respond));
+      });
+    }
   }
   ingester::Ingester* ing = m.ingester.get();
   ThreadPool* pool = m.query_pool.get();

@@ -83,6 +83,17 @@ bool CutTraces::FindInMemory(const model::TraceId& id, std::string* out) const {
   return found;
 }
 
+void CutTraces::SnapshotInMemory(std::vector<std::pair<model::TraceId, std::string>>* head,
+                                 std::vector<std::shared_ptr<const Block>>* complete) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  complete->insert(complete->end(), complete_.begin(), complete_.end());
+  if (head_) {
+    head_->traces.ForEach([head](const model::TraceId& id, const std::string& data) {
+      head->emplace_back(id, data);
+    });
+  }
+}
+
 std::vector<std::shared_ptr<block::BlockReader>> CutTraces::FlushedBlocks() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<std::shared_ptr<block::BlockReader>> out;

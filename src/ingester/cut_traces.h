@@ -59,6 +59,10 @@ class CutTraces {
   // Appends the trace's framed fragments from the blocks still in memory to `out`; false if
   // in none of them.
   bool FindInMemory(const model::TraceId& id, std::string* out) const;
+  // For search: copies of the head block's traces (framed fragments) and the complete blocks
+  // not yet flushed (immutable, shared).
+  void SnapshotInMemory(std::vector<std::pair<model::TraceId, std::string>>* head,
+                        std::vector<std::shared_ptr<const Block>>* complete) const;
   // Readers of the flushed blocks still served from here.
   std::vector<std::shared_ptr<block::BlockReader>> FlushedBlocks() const;
 

@@ -452,6 +452,20 @@ std::string Ingester::FindTraceById(const std::string& tenant, const model::Trac
   return out;
 }
 
+Ingester::RecentData Ingester::SnapshotRecent(const std::string& tenant) const {
+  RecentData out;
+  const Instance* inst = Get(tenant);
+  if (inst == nullptr) {
+    return out;
+  }
+  inst->live.ForEach([&out](const model::TraceId& id, const LiveTrace& t) {
+    out.copied.emplace_back(id, t.data);
+  });
+  inst->cut.SnapshotInMemory(&out.copied, &out.complete);
+  out.flushed = inst->cut.FlushedBlocks();
+  return out;
+}
+
 std::vector<std::pair<std::string, Ingester::Instance*>> Ingester::Instances() const {
   std::vector<std::pair<std::string, Instance*>> instances;
   std::shared_lock<std::shared_mutex> lock(tenants_mu_);

@@ -74,6 +74,16 @@ class Ingester final : public distributor::TraceSink {
   std::string FindTraceById(const std::string& tenant, const model::TraceId& id,
                             std::vector<backend::BlockId>* searched_blocks = nullptr) const;
 
+  // A tenant's recent data for search: copies of its live traces and head block (framed
+  // fragments; one trace may have parts in both), its complete blocks not yet flushed, and
+  // readers of its flushed blocks still served from here.
+  struct RecentData {
+    std::vector<std::pair<model::TraceId, std::string>> copied;
+    std::vector<std::shared_ptr<const CutTraces::Block>> complete;
+    std::vector<std::shared_ptr<block::BlockReader>> flushed;
+  };
+  RecentData SnapshotRecent(const std::string& tenant) const;
+
   // One sweep: cut idle/old live traces (all of them with `force`) and due head blocks, queue
   // complete blocks for flushing, expire old flushed blocks, truncate the WAL.
   void Sweep(bool force);

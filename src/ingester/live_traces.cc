@@ -99,4 +99,12 @@ bool LiveTraces::Find(const model::TraceId& id, std::string* out) const {
   return true;
 }
 
+void LiveTraces::ForEach(
+    const std::function<void(const model::TraceId&, const LiveTrace&)>& fn) const {
+  for (const Shard& shard : shards_) {
+    std::lock_guard<std::mutex> lock(shard.mu);
+    shard.traces.ForEach(fn);
+  }
+}
+
 }  // namespace vivace::ingester

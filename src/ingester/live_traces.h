@@ -51,6 +51,9 @@ class LiveTraces {
 
   // Appends the trace's framed fragments to `out`; false if it is not live.
   bool Find(const model::TraceId& id, std::string* out) const;
+  // Calls fn(id, trace) for every live trace, one shard locked at a time (search copies what
+  // it needs: the trace may change once the shard is unlocked).
+  void ForEach(const std::function<void(const model::TraceId&, const LiveTrace&)>& fn) const;
 
   int64_t count() const { return count_.load(std::memory_order_relaxed); }
   int64_t bytes() const { return bytes_.load(std::memory_order_relaxed); }

@@ -61,6 +61,12 @@ class Querier {
   // counted (vivace_block_read_failures_total) and skipped.
   Result<TraceByIdResult> FindTraceById(const TraceByIdRequest& request) const;
 
+  // What search jobs read (search/): the ingester's recent data, the backend blocks (null
+  // when there is no backend) and their cached readers.
+  const ingester::Ingester* ingester() const { return ingester_; }
+  const blocklist::Blocklist* blocklist() const { return blocklist_; }
+  BlockReaders& block_readers() const { return readers_; }
+
  private:
   // Appends the trace's parts from the tenant's backend blocks, except `skip`.
   void SearchBlocks(const std::string& tenant, const TraceByIdRequest& request,

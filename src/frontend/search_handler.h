@@ -1,0 +1,38 @@
+#pragma once
+
+// HTTP handler for GET /api/search: tenants from X-Scope-OrgID, parameters checked as Tempo
+// does (400 with its message), the search run by the in-process frontend (search_sharder.h) on
+// the query pool, the answer as JSON or, with `Accept: application/protobuf`, a serialized
+// tempopb.SearchResponse.
+
+#include <memory>
+
+#include "common/thread_pool.h"
+#include "config/config.h"
+#include "frontend/search_sharder.h"
+#include "frontend/trace_by_id.h"
+#include "net/http.h"
+
+namespace vivace::frontend {
+
+class SearchHandler {
+ public:
+  SearchHandler(const SearchSharder* sharder, ThreadPool* pool, TenancyOptions tenancy,
+                config::SearchFrontendConfig config, int64_t max_query_bytes)
+      : sharder_(sharder),
+        pool_(pool),
+        tenancy_(tenancy),
+        config_(config),
+        max_query_bytes_(max_query_bytes) {}
+
+  void Handle(net::HttpRequest request, net::Responder respond) const;
+
+ private:
+  const SearchSharder* sharder_;
+  ThreadPool* pool_;
+  TenancyOptions tenancy_;
+  config::SearchFrontendConfig config_;
+  int64_t max_query_bytes_;
+};
+
+}  // namespace vivace::frontend

@@ -1,0 +1,293 @@
+// /api/search against the real binary: traces pushed over OTLP are found while live, after
+// /flush in the ingester's flushed blocks, and after a restart in backend blocks; the JSON has
+// exactly Tempo's fields (api.md §3.3: traceID without leading zeros, spanSet and spanSets,
+// strings for 64-bit numbers, only Grafana-safe metrics), protobuf on request; limits, and
+// bad parameters answered 400 with Tempo's messages.
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <filesystem>
+#include <set>
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include "common/hex.h"
+#include "net/http.h"
+#include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
+#include "tempopb/tempo.pb.h"
+#include "tests/support/http_client.h"
+#include "tests/support/trace_builder.h"
+#include "tests/support/vivace_process.h"
+
+namespace vivace::testing {
+namespace {
+
+using opentelemetry::proto::collector::trace::v1::ExportTraceServiceResponse;
+using opentelemetry::proto::collector::trace::v1::TraceService;
+
+int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::set<std::string> Keys(simdjson::dom::object o) {
+  std::set<std::string> keys;
+  for (auto field : o) {
+    keys.emplace(field.key);
+  }
+  return keys;
+}
+
+std::string Q(std::string_view traceql) { return net::PercentEncode(traceql); }
+
+class SearchTest : public ::testing::Test {
+ protected:
+  void Start(const std::string& extra_yaml = "", const std::string& dir = "") {
+    proc_.reset();
+    VivaceProcess::Options o{.extra_yaml = extra_yaml, .data_dir = dir};
+    auto p = VivaceProcess::Start(o);
+    ASSERT_TRUE(p.ok()) << p.status().ToString();
+    proc_ = std::move(p).value();
+    http_ = std::make_unique<HttpClient>("127.0.0.1", proc_->http_port());
+  }
+
+  void Push(const ExportRequest& req, const std::string& tenant = "") {
+    auto stub = TraceService::NewStub(
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(proc_->port("otlp-grpc")),
+                            grpc::InsecureChannelCredentials()));
+    grpc::ClientContext ctx;
+    if (!tenant.empty()) {
+      ctx.AddMetadata("x-scope-orgid", tenant);
+    }
+    ExportTraceServiceResponse resp;
+    ASSERT_TRUE(stub->Export(&ctx, req, &resp).ok());
+  }
+
+  void Flush() {
+    auto r = http_->Get("/flush?wait=true");
+    ASSERT_TRUE(r.ok());
+    ASSERT_EQ(r->status, 204) << r->body;
+  }
+
+  HttpResult Search(const std::string& params,
+                    std::vector<std::pair<std::string, std::string>> headers = {}) {
+    auto r = http_->Get("/api/search?" + params, headers);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : HttpResult{};
+  }
+
+  // The trace IDs of a 200 JSON answer, in order.
+  std::vector<std::string> Ids(const HttpResult& r) {
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::vector<std::string> ids;
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    if (parser.parse(r.body).get(doc) != simdjson::SUCCESS) {
+      ADD_FAILURE() << "not JSON: " << r.body;
+      return ids;
+    }
+    for (simdjson::dom::element t : doc["traces"].get_array()) {
+      ids.emplace_back(std::string_view(t["traceID"].get_string()));
+    }
+    return ids;
+  }
+
+  static std::string TrimmedHex(uint64_t seed) {
+    std::string h = HexEncode(TestTraceId(seed));
+    return h.substr(h.find_first_not_of('0'));
+  }
+
+  std::unique_ptr<VivaceProcess> proc_;
+  std::unique_ptr<HttpClient> http_;
+};
+
+TEST_F(SearchTest, JsonShapeMatchesTempo) {
+  Start();
+  uint64_t start = static_cast<uint64_t>(NowSeconds() - 60) * 1'000'000'000;
+  Push(MakeTrace({.seed = 7, .spans = 4, .service = "checkout", .start_unix_nano = start}));
+  Push(MakeTrace({.seed = 8, .spans = 3, .service = "cart", .start_unix_nano = start}));
+  auto r = Search("q=" + Q("{ resource.service.name = \"checkout\" && span.http.status_code >= 201 }")
+                  + "&spss=2");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Header("content-type"), "application/json");
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.parse(r.body);
+  EXPECT_EQ(Keys(doc.get_object()), (std::set<std::string>{"traces", "metrics"}));
+  auto traces = doc["traces"].get_array();
+  ASSERT_EQ(traces.size(), 1u) << r.body;
+  simdjson::dom::element t = traces.at(0);
+  EXPECT_EQ(Keys(t.get_object()),
+            (std::set<std::string>{"traceID", "rootServiceName", "rootTraceName",
+                                   "startTimeUnixNano", "durationMs", "spanSet", "spanSets",
+                                   "serviceStats"}));
+  EXPECT_EQ(std::string_view(t["traceID"]), TrimmedHex(7));
+  EXPECT_EQ(std::string_view(t["rootServiceName"]), "checkout");
+  EXPECT_EQ(std::string_view(t["rootTraceName"]), "GET /checkout");
+  EXPECT_EQ(std::string_view(t["startTimeUnixNano"]), std::to_string(start));
+  EXPECT_EQ(int64_t(t["durationMs"]), 1);
+  EXPECT_EQ(simdjson::to_string(t["spanSet"]), simdjson::to_string(t["spanSets"].at(0)));
+  simdjson::dom::element ss = t["spanSet"];
+  EXPECT_EQ(Keys(ss.get_object()), (std::set<std::string>{"spans", "matched"}));
+  EXPECT_EQ(int64_t(ss["matched"]), 3);  // spans 1..3 have status codes 201..203
+  ASSERT_EQ(ss["spans"].get_array().size(), 2u);
+  simdjson::dom::element span = ss["spans"].at(0);
+  EXPECT_EQ(Keys(span.get_object()), (std::set<std::string>{"spanID", "startTimeUnixNano",
+                                                            "durationNanos", "attributes"}));
+  EXPECT_EQ(std::string_view(span["spanID"]).size(), 16u);
+  EXPECT_TRUE(span["durationNanos"].is_string());
+  std::set<std::string> attr_keys;
+  for (simdjson::dom::element kv : span["attributes"].get_array()) {
+    attr_keys.emplace(std::string_view(kv["key"]));
+  }
+  EXPECT_EQ(attr_keys, (std::set<std::string>{"service.name", "http.status_code"}));
+  EXPECT_EQ(int64_t(t["serviceStats"]["checkout"]["spanCount"]), 4);
+  EXPECT_EQ(int64_t(t["serviceStats"]["checkout"]["errorCount"]), 1);
+  std::set<std::string> safe = {"inspectedTraces", "inspectedBytes", "totalBlocks",
+                                "completedJobs", "totalJobs", "totalBlockBytes",
+                                "inspectedSpans"};
+  for (const std::string& k : Keys(doc["metrics"].get_object())) {
+    EXPECT_TRUE(safe.count(k)) << k;
+  }
+  EXPECT_EQ(int64_t(doc["metrics"]["inspectedTraces"]), 2);
+  EXPECT_TRUE(doc["metrics"]["inspectedBytes"].is_string());
+  EXPECT_EQ(std::string_view(doc["metrics"]["inspectedSpans"]), "7");
+
+  // No match: an empty list, still present.
+  auto none = Search("q=" + Q("{ name = \"nope\" }"));
+  EXPECT_EQ(Ids(none), std::vector<std::string>{});
+  EXPECT_NE(none.body.find("\"traces\":[]"), std::string::npos) << none.body;
+
+  // Protobuf on request.
+  auto p = Search("q=" + Q("{ resource.service.name = \"cart\" }"),
+                  {{"Accept", "application/protobuf"}});
+  ASSERT_EQ(p.status, 200);
+  EXPECT_EQ(p.Header("content-type"), "application/protobuf");
+  tempopb::SearchResponse pr;
+  ASSERT_TRUE(pr.ParseFromString(p.body));
+  ASSERT_EQ(pr.traces_size(), 1);
+  EXPECT_EQ(pr.traces(0).traceid(), TrimmedHex(8));
+  EXPECT_EQ(pr.traces(0).spansets_size(), 1);
+}
+
+TEST_F(SearchTest, LiveThenFlushedThenBackendAfterRestart) {
+  std::string dir = std::filesystem::temp_directory_path()
+                    / ("vv-search-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  // Recent data is the ingester's for the last 5 minutes; older parts of a window go to the
+  // backend.
+  const std::string yaml = "query_frontend:\n  search:\n    query_backend_after: 5m\n";
+  Start(yaml, dir);
+  int64_t now = NowSeconds();
+  uint64_t old_start = static_cast<uint64_t>(now - 600) * 1'000'000'000;
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    Push(MakeTrace({.seed = seed, .spans = 3,
+                    .service = seed % 2 ? "odd" : "even", .start_unix_nano = old_start + seed}));
+  }
+  const std::string odd = "q=" + Q("{ resource.service.name = \"odd\" }");
+  const std::string window =
+      "&start=" + std::to_string(now - 3600) + "&end=" + std::to_string(now + 60);
+  EXPECT_EQ(Ids(Search(odd)).size(), 3u);           // live, no window
+  EXPECT_EQ(Ids(Search(odd + window)).size(), 3u);  // live, window
+  Flush();
+  auto flushed = Search(odd + window);
+  EXPECT_EQ(Ids(flushed).size(), 3u);
+  EXPECT_NE(flushed.body.find("\"totalBlocks\":1"), std::string::npos) << flushed.body;
+  // Restarted with empty memory: only the backend block holds the traces.
+  Start(yaml, dir);
+  auto backend = Search(odd + "&start=" + std::to_string(now - 3600) + "&end="
+                        + std::to_string(now - 400));
+  auto ids = Ids(backend);
+  EXPECT_EQ(ids.size(), 3u) << backend.body;
+  // Most recent first.
+  EXPECT_EQ(ids, (std::vector<std::string>{TrimmedHex(5), TrimmedHex(3), TrimmedHex(1)}));
+  EXPECT_NE(backend.body.find("\"totalBlocks\":1"), std::string::npos) << backend.body;
+  // A window that misses the block.
+  EXPECT_EQ(Ids(Search(odd + "&start=" + std::to_string(now - 3600) + "&end="
+                       + std::to_string(now - 3000))).size(), 0u);
+  // Without a window only recent (ingester) data is searched: nothing there now.
+  EXPECT_EQ(Ids(Search(odd)).size(), 0u);
+  proc_.reset();
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(SearchTest, LimitDurationAndLegacyTags) {
+  Start();
+  uint64_t start = static_cast<uint64_t>(NowSeconds() - 60) * 1'000'000'000;
+  for (uint64_t seed = 1; seed <= 30; ++seed) {
+    Push(MakeTrace({.seed = seed, .spans = 2, .service = "svc-" + std::to_string(seed % 3),
+                    .start_unix_nano = start + seed * 1000}));
+  }
+  auto ids = Ids(Search("q=%7B%7D&limit=7"));
+  EXPECT_EQ(ids.size(), 7u);
+  EXPECT_EQ(Ids(Search("limit=100")).size(), 30u);  // no q: every trace
+  // Sorted by start, most recent first.
+  auto r = Search("q=%7B%7D&limit=30");
+  tempopb::SearchResponse pr;
+  auto p = Search("q=%7B%7D&limit=30", {{"Accept", "application/protobuf"}});
+  ASSERT_TRUE(pr.ParseFromString(p.body));
+  ASSERT_EQ(pr.traces_size(), 30);
+  for (int i = 1; i < pr.traces_size(); ++i) {
+    EXPECT_GE(pr.traces(i - 1).starttimeunixnano(), pr.traces(i).starttimeunixnano());
+  }
+  // Traces last 1 ms: minDuration above it finds none, maxDuration above it finds all.
+  EXPECT_EQ(Ids(Search("q=%7B%7D&minDuration=2ms&limit=100")).size(), 0u);
+  EXPECT_EQ(Ids(Search("q=%7B%7D&maxDuration=2ms&limit=100")).size(), 30u);
+  // Legacy tags: case-insensitive substrings, all of them.
+  EXPECT_EQ(Ids(Search("tags=" + Q("service.name=SVC-1") + "&limit=100")).size(), 10u);
+  EXPECT_EQ(Ids(Search("tags=" + Q("service.name=svc-1 name=\"GET /check\"") + "&limit=100"))
+                .size(),
+            10u);
+  EXPECT_EQ(Ids(Search("tags=" + Q("http.status_code=201") + "&limit=100")).size(), 30u);
+  EXPECT_EQ(Ids(Search("tags=" + Q("status.code=error") + "&limit=100")).size(), 30u);
+  EXPECT_EQ(Ids(Search("tags=" + Q("service.name=nope") + "&limit=100")).size(), 0u);
+}
+
+TEST_F(SearchTest, BadParametersAre400WithTempoMessages) {
+  Start();
+  struct Case {
+    std::string params;
+    std::string message;  // a prefix of the body
+  };
+  const std::vector<Case> cases = {
+      {"q=" + Q("{ .a = }"), "invalid TraceQL query: parse error at line 1, col"},
+      {"q=" + Q("{ .a = 1 } | rate()"), "invalid TraceQL query"},
+      {"q=%7B%7D&tags=a%3Db", "invalid request: can't specify tags and q in the same query"},
+      {"tags=" + Q("a=b a=c"), "invalid tags: tag a has been set twice"},
+      {"tags=" + Q("=b"), "invalid tags: unexpected '='"},
+      {"limit=0", "invalid limit: must be a positive number"},
+      {"limit=x", "invalid limit: strconv.Atoi: parsing \"x\": invalid syntax"},
+      {"limit=300000", "limit 300000 exceeds max limit 262144"},
+      {"spss=101", "spans per span set exceeds 100. received 101"},
+      {"start=10", "error parsing date range: only one of start and end provided"},
+      {"start=10&end=5", "http parameter start must be before end. received start=10 end=5"},
+      {"start=x&end=5", "invalid start: strconv.ParseInt: parsing \"x\": invalid syntax"},
+      {"start=1000&end=1000000", "range specified by start and end exceeds 168h0m0s."},
+      {"minDuration=abc", "invalid minDuration: time: invalid duration \"abc\""},
+      {"minDuration=2s&maxDuration=1s", "invalid maxDuration: must be greater than minDuration"},
+  };
+  for (const Case& c : cases) {
+    auto r = Search(c.params);
+    EXPECT_EQ(r.status, 400) << c.params << ": " << r.body;
+    EXPECT_EQ(r.body.rfind(c.message, 0), 0u) << c.params << ": " << r.body;
+  }
+  // Still serving.
+  EXPECT_EQ(Search("q=%7B%7D").status, 200);
+}
+
+TEST_F(SearchTest, TenantsAreSeparated) {
+  Start("multitenancy_enabled: true\n");
+  Push(MakeTrace({.seed = 1, .spans = 2, .service = "a"}), "team-a");
+  Push(MakeTrace({.seed = 2, .spans = 2, .service = "b"}), "team-b");
+  auto no_org = Search("q=%7B%7D");
+  EXPECT_EQ(no_org.status, 401);
+  EXPECT_EQ(no_org.body, "no org id");
+  EXPECT_EQ(Ids(Search("q=%7B%7D", {{"X-Scope-OrgID", "team-a"}})),
+            std::vector<std::string>{TrimmedHex(1)});
+  EXPECT_EQ(Ids(Search("q=%7B%7D", {{"X-Scope-OrgID", "team-a|team-b"}})).size(), 2u);
+}
+
+}  // namespace
+}  // namespace vivace::testing
