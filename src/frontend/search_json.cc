@@ -48,7 +48,8 @@ void WriteAnyValue(JsonWriter& w, const otlp_common::AnyValue& v) {
   w.EndObject();
 }
 
-void WriteAttributes(JsonWriter& w, const google::protobuf::RepeatedPtrField<otlp_common::KeyValue>& attrs) {
+void WriteAttributes(JsonWriter& w,
+                     const google::protobuf::RepeatedPtrField<otlp_common::KeyValue>& attrs) {
   if (attrs.empty()) {
     return;
   }

@@ -1,9 +1,9 @@
 #include "frontend/search_params.h"
 
-#include <fmt/format.h>
-
 #include <cmath>
 #include <set>
+
+#include <fmt/format.h>
 
 #include "common/duration.h"
 #include "common/strconv.h"
@@ -44,9 +44,8 @@ Result<uint32_t> ParseUnixSeconds(std::string_view name, std::string_view value)
   std::string_view whole = value.substr(0, dot);
   auto v = ParseInt64(whole);
   if (!v.ok()) {
-    return fail(v.status().message().find("range") != std::string_view::npos
-                    ? "value out of range"
-                    : "invalid syntax");
+    return fail(v.status().message().find("range") != std::string_view::npos ? "value out of range"
+                                                                             : "invalid syntax");
   }
   if (dot != std::string_view::npos) {
     std::string_view frac = value.substr(dot + 1);
@@ -82,8 +81,8 @@ Result<search::SearchOptions> ParseSearchParams(const net::HttpRequest& request,
       return Status::InvalidArgument(fmt::format("invalid since: {}", d.status().message()));
     }
     out.end_unix_s = static_cast<uint32_t>(now_unix_s);
-    out.start_unix_s = static_cast<uint32_t>(
-        std::max<int64_t>(0, now_unix_s - std::chrono::duration_cast<std::chrono::seconds>(*d).count()));
+    out.start_unix_s = static_cast<uint32_t>(std::max<int64_t>(
+        0, now_unix_s - std::chrono::duration_cast<std::chrono::seconds>(*d).count()));
   }
   if ((out.start_unix_s == 0) != (out.end_unix_s == 0)) {
     return Status::InvalidArgument(

@@ -38,6 +38,7 @@ class SearchCombiner {
 
   // Whether `limit` distinct traces are held: outstanding work can stop.
   bool Full() const { return full_.load(std::memory_order_relaxed); }
+
   size_t size() const;
 
   tempopb::SearchResponse Final() const;

@@ -53,12 +53,26 @@ bool Unquote(std::string_view body, std::string* out) {
       return false;
     }
     switch (body[i]) {
-      case '"': case '\\': case '/': out->push_back(body[i]); break;
-      case 'b': out->push_back('\b'); break;
-      case 'f': out->push_back('\f'); break;
-      case 'n': out->push_back('\n'); break;
-      case 'r': out->push_back('\r'); break;
-      case 't': out->push_back('\t'); break;
+      case '"':
+      case '\\':
+      case '/':
+        out->push_back(body[i]);
+        break;
+      case 'b':
+        out->push_back('\b');
+        break;
+      case 'f':
+        out->push_back('\f');
+        break;
+      case 'n':
+        out->push_back('\n');
+        break;
+      case 'r':
+        out->push_back('\r');
+        break;
+      case 't':
+        out->push_back('\t');
+        break;
       case 'u': {
         if (body.size() - i < 5) {
           return false;
@@ -125,15 +139,13 @@ Status ParseLine(std::string_view line, size_t line_no,
       }
       ++i;  // closing quote
       if (i < line.size() && !IsSpace(line[i])) {
-        return SyntaxError(i + 1, line_no,
-                           line[i] == '"' ? "unexpected '\"'" : "unexpected '='");
+        return SyntaxError(i + 1, line_no, line[i] == '"' ? "unexpected '\"'" : "unexpected '='");
       }
     } else {
       size_t value_start = i;
       while (i < line.size() && !IsSpace(line[i])) {
         if (line[i] == '=' || line[i] == '"') {
-          return SyntaxError(i + 1, line_no,
-                             line[i] == '"' ? "unexpected '\"'" : "unexpected '='");
+          return SyntaxError(i + 1, line_no, line[i] == '"' ? "unexpected '\"'" : "unexpected '='");
         }
         ++i;
       }

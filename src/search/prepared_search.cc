@@ -17,7 +17,8 @@ Result<std::shared_ptr<const PreparedSearch>> PreparedSearch::Create(const Searc
   }
   auto compiled = traceql::Compile(text);
   if (!compiled.ok()) {
-    return Status::InvalidArgument("invalid TraceQL query: " + std::string(compiled.status().message()));
+    return Status::InvalidArgument("invalid TraceQL query: "
+                                   + std::string(compiled.status().message()));
   }
   p->compiled_ = std::move(compiled).value();
   if (p->compiled_.query.is_metrics() || p->compiled_.query.single() == nullptr

@@ -37,11 +37,15 @@ class PreparedSearch {
   static Result<std::shared_ptr<const PreparedSearch>> Create(const SearchOptions& options);
 
   const SearchOptions& options() const { return options_; }
+
   const traceql::CompiledQuery& compiled() const { return compiled_; }
+
   // Sub-query 0's fetch request: what the columnar scan pushes down.
   const traceql::FetchRequest& fetch() const { return compiled_.requests.front(); }
+
   // The query can match nothing (`{ false }`): nothing needs to be read.
   bool noop() const { return noop_; }
+
   bool has_window() const { return options_.start_unix_s != 0 || options_.end_unix_s != 0; }
 
   // Whether data spanning [start_ns, end_ns] may hold traces in the time window.
@@ -52,7 +56,8 @@ class PreparedSearch {
   // The trace's search result when it is in the window, within the duration bounds and the
   // query matches it; nullopt otherwise. InvalidArgument when evaluation fails (the query then
   // fails, as in Tempo).
-  Result<std::optional<tempopb::TraceSearchMetadata>> Match(const traceql::eval::Trace& trace) const;
+  Result<std::optional<tempopb::TraceSearchMetadata>> Match(
+      const traceql::eval::Trace& trace) const;
 
  private:
   PreparedSearch() = default;

@@ -186,8 +186,8 @@ TEST_F(BlockSearchTest, LimitStopsEarlyAndWindowSkips) {
   // Traces start at kBase + i seconds: a window over seconds 10..19 holds 10 of them (each
   // lasts 1 ms).
   uint32_t base_s = static_cast<uint32_t>(kBase / 1'000'000'000);
-  auto w = Prepare({.query = "{}", .limit = 0, .start_unix_s = base_s + 10,
-                    .end_unix_s = base_s + 19});
+  auto w =
+      Prepare({.query = "{}", .limit = 0, .start_unix_s = base_s + 10, .end_unix_s = base_s + 19});
   SearchCombiner wc(0);
   JobMetrics wm;
   ASSERT_TRUE(SearchBlock(*reader_, *w, &wc, &wm).ok());

@@ -4,14 +4,14 @@
 // strings for 64-bit numbers, only Grafana-safe metrics), protobuf on request; limits, and
 // bad parameters answered 400 with Tempo's messages.
 
-#include <grpcpp/grpcpp.h>
+#include <simdjson.h>
 
 #include <chrono>
 #include <filesystem>
 #include <set>
 
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
-#include <simdjson.h>
 
 #include "common/hex.h"
 #include "net/http.h"
@@ -109,8 +109,9 @@ TEST_F(SearchTest, JsonShapeMatchesTempo) {
   uint64_t start = static_cast<uint64_t>(NowSeconds() - 60) * 1'000'000'000;
   Push(MakeTrace({.seed = 7, .spans = 4, .service = "checkout", .start_unix_nano = start}));
   Push(MakeTrace({.seed = 8, .spans = 3, .service = "cart", .start_unix_nano = start}));
-  auto r = Search("q=" + Q("{ resource.service.name = \"checkout\" && span.http.status_code >= 201 }")
-                  + "&spss=2");
+  auto r =
+      Search("q=" + Q("{ resource.service.name = \"checkout\" && span.http.status_code >= 201 }")
+             + "&spss=2");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.Header("content-type"), "application/json");
   simdjson::dom::parser parser;
@@ -119,10 +120,10 @@ TEST_F(SearchTest, JsonShapeMatchesTempo) {
   auto traces = doc["traces"].get_array();
   ASSERT_EQ(traces.size(), 1u) << r.body;
   simdjson::dom::element t = traces.at(0);
-  EXPECT_EQ(Keys(t.get_object()),
-            (std::set<std::string>{"traceID", "rootServiceName", "rootTraceName",
-                                   "startTimeUnixNano", "durationMs", "spanSet", "spanSets",
-                                   "serviceStats"}));
+  EXPECT_EQ(
+      Keys(t.get_object()),
+      (std::set<std::string>{"traceID", "rootServiceName", "rootTraceName", "startTimeUnixNano",
+                             "durationMs", "spanSet", "spanSets", "serviceStats"}));
   EXPECT_EQ(std::string_view(t["traceID"]), TrimmedHex(7));
   EXPECT_EQ(std::string_view(t["rootServiceName"]), "checkout");
   EXPECT_EQ(std::string_view(t["rootTraceName"]), "GET /checkout");
@@ -134,8 +135,8 @@ TEST_F(SearchTest, JsonShapeMatchesTempo) {
   EXPECT_EQ(int64_t(ss["matched"]), 3);  // spans 1..3 have status codes 201..203
   ASSERT_EQ(ss["spans"].get_array().size(), 2u);
   simdjson::dom::element span = ss["spans"].at(0);
-  EXPECT_EQ(Keys(span.get_object()), (std::set<std::string>{"spanID", "startTimeUnixNano",
-                                                            "durationNanos", "attributes"}));
+  EXPECT_EQ(Keys(span.get_object()),
+            (std::set<std::string>{"spanID", "startTimeUnixNano", "durationNanos", "attributes"}));
   EXPECT_EQ(std::string_view(span["spanID"]).size(), 16u);
   EXPECT_TRUE(span["durationNanos"].is_string());
   std::set<std::string> attr_keys;
@@ -146,7 +147,7 @@ TEST_F(SearchTest, JsonShapeMatchesTempo) {
   EXPECT_EQ(int64_t(t["serviceStats"]["checkout"]["spanCount"]), 4);
   EXPECT_EQ(int64_t(t["serviceStats"]["checkout"]["errorCount"]), 1);
   std::set<std::string> safe = {"inspectedTraces", "inspectedBytes", "totalBlocks",
-                                "completedJobs", "totalJobs", "totalBlockBytes",
+                                "completedJobs",   "totalJobs",      "totalBlockBytes",
                                 "inspectedSpans"};
   for (const std::string& k : Keys(doc["metrics"].get_object())) {
     EXPECT_TRUE(safe.count(k)) << k;
@@ -173,8 +174,8 @@ TEST_F(SearchTest, JsonShapeMatchesTempo) {
 }
 
 TEST_F(SearchTest, LiveThenFlushedThenBackendAfterRestart) {
-  std::string dir = std::filesystem::temp_directory_path()
-                    / ("vv-search-" + std::to_string(::getpid()));
+  std::string dir =
+      std::filesystem::temp_directory_path() / ("vv-search-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   // Recent data is the ingester's for the last 5 minutes; older parts of a window go to the
   // backend.
@@ -183,8 +184,10 @@ TEST_F(SearchTest, LiveThenFlushedThenBackendAfterRestart) {
   int64_t now = NowSeconds();
   uint64_t old_start = static_cast<uint64_t>(now - 600) * 1'000'000'000;
   for (uint64_t seed = 1; seed <= 5; ++seed) {
-    Push(MakeTrace({.seed = seed, .spans = 3,
-                    .service = seed % 2 ? "odd" : "even", .start_unix_nano = old_start + seed}));
+    Push(MakeTrace({.seed = seed,
+                    .spans = 3,
+                    .service = seed % 2 ? "odd" : "even",
+                    .start_unix_nano = old_start + seed}));
   }
   const std::string odd = "q=" + Q("{ resource.service.name = \"odd\" }");
   const std::string window =
@@ -197,16 +200,18 @@ TEST_F(SearchTest, LiveThenFlushedThenBackendAfterRestart) {
   EXPECT_NE(flushed.body.find("\"totalBlocks\":1"), std::string::npos) << flushed.body;
   // Restarted with empty memory: only the backend block holds the traces.
   Start(yaml, dir);
-  auto backend = Search(odd + "&start=" + std::to_string(now - 3600) + "&end="
-                        + std::to_string(now - 400));
+  auto backend =
+      Search(odd + "&start=" + std::to_string(now - 3600) + "&end=" + std::to_string(now - 400));
   auto ids = Ids(backend);
   EXPECT_EQ(ids.size(), 3u) << backend.body;
   // Most recent first.
   EXPECT_EQ(ids, (std::vector<std::string>{TrimmedHex(5), TrimmedHex(3), TrimmedHex(1)}));
   EXPECT_NE(backend.body.find("\"totalBlocks\":1"), std::string::npos) << backend.body;
   // A window that misses the block.
-  EXPECT_EQ(Ids(Search(odd + "&start=" + std::to_string(now - 3600) + "&end="
-                       + std::to_string(now - 3000))).size(), 0u);
+  EXPECT_EQ(Ids(Search(odd + "&start=" + std::to_string(now - 3600)
+                       + "&end=" + std::to_string(now - 3000)))
+                .size(),
+            0u);
   // Without a window only recent (ingester) data is searched: nothing there now.
   EXPECT_EQ(Ids(Search(odd)).size(), 0u);
   proc_.reset();
@@ -217,7 +222,9 @@ TEST_F(SearchTest, LimitDurationAndLegacyTags) {
   Start();
   uint64_t start = static_cast<uint64_t>(NowSeconds() - 60) * 1'000'000'000;
   for (uint64_t seed = 1; seed <= 30; ++seed) {
-    Push(MakeTrace({.seed = seed, .spans = 2, .service = "svc-" + std::to_string(seed % 3),
+    Push(MakeTrace({.seed = seed,
+                    .spans = 2,
+                    .service = "svc-" + std::to_string(seed % 3),
                     .start_unix_nano = start + seed * 1000}));
   }
   auto ids = Ids(Search("q=%7B%7D&limit=7"));
@@ -237,9 +244,9 @@ TEST_F(SearchTest, LimitDurationAndLegacyTags) {
   EXPECT_EQ(Ids(Search("q=%7B%7D&maxDuration=2ms&limit=100")).size(), 30u);
   // Legacy tags: case-insensitive substrings, all of them.
   EXPECT_EQ(Ids(Search("tags=" + Q("service.name=SVC-1") + "&limit=100")).size(), 10u);
-  EXPECT_EQ(Ids(Search("tags=" + Q("service.name=svc-1 name=\"GET /check\"") + "&limit=100"))
-                .size(),
-            10u);
+  EXPECT_EQ(
+      Ids(Search("tags=" + Q("service.name=svc-1 name=\"GET /check\"") + "&limit=100")).size(),
+      10u);
   EXPECT_EQ(Ids(Search("tags=" + Q("http.status_code=201") + "&limit=100")).size(), 30u);
   EXPECT_EQ(Ids(Search("tags=" + Q("status.code=error") + "&limit=100")).size(), 30u);
   EXPECT_EQ(Ids(Search("tags=" + Q("service.name=nope") + "&limit=100")).size(), 0u);
@@ -247,10 +254,12 @@ TEST_F(SearchTest, LimitDurationAndLegacyTags) {
 
 TEST_F(SearchTest, BadParametersAre400WithTempoMessages) {
   Start();
+
   struct Case {
     std::string params;
     std::string message;  // a prefix of the body
   };
+
   const std::vector<Case> cases = {
       {"q=" + Q("{ .a = }"), "invalid TraceQL query: parse error at line 1, col"},
       {"q=" + Q("{ .a = 1 } | rate()"), "invalid TraceQL query"},
