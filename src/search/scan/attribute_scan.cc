@@ -41,9 +41,7 @@ StaticType StaticOf(AttrType t) {
   }
 }
 
-int64_t ZigZagDecode(uint64_t v) {
-  return static_cast<int64_t>((v >> 1) ^ (~(v & 1) + 1));
-}
+int64_t ZigZagDecode(uint64_t v) { return static_cast<int64_t>((v >> 1) ^ (~(v & 1) + 1)); }
 
 // Per dictionary entry: whether its value satisfies `pred`. False when no entry does.
 bool DictionaryTable(const block::Dictionary& dict, const ValuePredicate& pred,
@@ -61,8 +59,7 @@ bool DictionaryTable(const block::Dictionary& dict, const ValuePredicate& pred,
 // hits[i] = whether value i of the column (all its values; a sparse column's values in owner
 // order) satisfies `pred` when read as type `t`. Returns whether any does.
 Result<bool> MatchValues(block::RowGroupReader& rg, uint16_t column, AttrType t,
-                         const ValuePredicate& pred, ScanStats* stats,
-                         std::vector<uint8_t>* hits) {
+                         const ValuePredicate& pred, ScanStats* stats, std::vector<uint8_t>* hits) {
   const block::ChunkDesc* c = rg.chunk(column);
   const uint32_t n = c != nullptr ? c->n_values : 0;
   hits->assign(n, 0);
@@ -113,6 +110,25 @@ Result<bool> MatchValues(block::RowGroupReader& rg, uint16_t column, AttrType t,
       values.reserve(n);
       VV_RETURN_IF_ERROR(rg.ReadU64(column, 0, n, &values));
       CountColumnBytes(rg, column, stats);
+      if (t == AttrType::kInt && !m.slow) {
+        // Zigzag-decode and range-test in one branch-free pass.
+        const uint64_t* v = values.data();
+        const uint64_t lo = static_cast<uint64_t>(m.lo);
+        const uint64_t width = static_cast<uint64_t>(m.hi) - lo;
+        const uint8_t neg = m.negate ? 1 : 0;
+        if (m.lo > m.hi) {
+          std::fill(hits->begin(), hits->end(), neg);
+          return m.negate;
+        }
+        uint8_t acc = 0;
+        for (uint32_t i = 0; i < n; ++i) {
+          const uint64_t x = (v[i] >> 1) ^ (~(v[i] & 1) + 1);
+          const uint8_t match = static_cast<uint8_t>((x - lo <= width) ^ neg);
+          h[i] = match;
+          acc |= match;
+        }
+        return acc != 0;
+      }
       for (uint32_t i = 0; i < n; ++i) {
         bool match;
         if (t == AttrType::kInt) {
@@ -191,8 +207,8 @@ Status ScanAttribute(block::RowGroupReader& rg, AttrScope s, std::string_view ke
   CountColumnBytes(rg, keys_column, stats);
   for (uint64_t k : keys) {
     if (k >= n_keysets) {
-      return Corrupt(fmt::format("key set {} of {} is not in the header", k, rg.ColumnName(
-                                                                                 keys_column)));
+      return Corrupt(
+          fmt::format("key set {} of {} is not in the header", k, rg.ColumnName(keys_column)));
     }
   }
   uint8_t* out = sel->data();
@@ -202,14 +218,31 @@ Status ScanAttribute(block::RowGroupReader& rg, AttrScope s, std::string_view ke
   // Values of owners that name `slot` in their key set: `apply(owner, value ordinal)`.
   auto walk_slot = [&](uint32_t slot, size_t n_values, auto&& apply) -> Status {
     bool any = false;
+    bool single = true;
     for (size_t k = 0; k < n_keysets; ++k) {
-      count[k] = static_cast<uint32_t>(std::count(sa.keysets[k].begin(), sa.keysets[k].end(), slot));
+      count[k] =
+          static_cast<uint32_t>(std::count(sa.keysets[k].begin(), sa.keysets[k].end(), slot));
       any |= count[k] != 0;
+      single &= count[k] <= 1;
     }
     if (!any) {
       return Status::Ok();
     }
     size_t cursor = 0;
+    if (single && n_values != SIZE_MAX) {
+      // Every key set names the slot at most once: one value per owner that has it.
+      for (uint32_t r = 0; r < n; ++r) {
+        const uint32_t c = count[keys[r]];
+        if (c != 0) {
+          if (cursor >= n_values) {
+            return Corrupt("an attribute column has fewer values than its key sets name");
+          }
+          apply(r, cursor);
+          ++cursor;
+        }
+      }
+      return Status::Ok();
+    }
     for (uint32_t r = 0; r < n; ++r) {
       const uint32_t c = count[keys[r]];
       if (c == 0) {
@@ -246,9 +279,8 @@ Status ScanAttribute(block::RowGroupReader& rg, AttrScope s, std::string_view ke
     if (!any) {
       continue;
     }
-    VV_RETURN_IF_ERROR(walk_slot(static_cast<uint32_t>(i), n_values, [&](uint32_t r, size_t v) {
-      out[r] |= hits[v];
-    }));
+    VV_RETURN_IF_ERROR(walk_slot(static_cast<uint32_t>(i), n_values,
+                                 [&](uint32_t r, size_t v) { out[r] |= hits[v]; }));
   }
 
   // The resource's service.name, in its own column.
@@ -257,8 +289,8 @@ Status ScanAttribute(block::RowGroupReader& rg, AttrScope s, std::string_view ke
       VV_RETURN_IF_ERROR(walk_slot(block::kServiceNameSlot, SIZE_MAX, presence));
     } else if (pred->TypeCanMatch(StaticType::kString)) {
       std::vector<uint8_t> service;
-      VV_RETURN_IF_ERROR(ScanStringColumn(rg, static_cast<uint16_t>(block::Col::kResService),
-                                          *pred, stats, &service));
+      VV_RETURN_IF_ERROR(ScanStringColumn(rg, static_cast<uint16_t>(block::Col::kResService), *pred,
+                                          stats, &service));
       VV_RETURN_IF_ERROR(walk_slot(block::kServiceNameSlot, SIZE_MAX,
                                    [&](uint32_t r, size_t) { out[r] |= service[r]; }));
     }

@@ -69,21 +69,33 @@ bool IsStructuralMarker(Intrinsic i) {
 }
 
 bool AllZero(const std::vector<uint8_t>& v) {
-  return std::find(v.begin(), v.end(), uint8_t{1}) == v.end();
+  return v.empty() || (v[0] == 0 && std::memcmp(v.data(), v.data() + 1, v.size() - 1) == 0);
 }
 
+// Whether any byte of a (short: one trace's rows) range is set.
+bool AnyIn(const uint8_t* p, size_t n) {
+  uint8_t acc = 0;
+  for (size_t i = 0; i < n; ++i) {
+    acc |= p[i];
+  }
+  return acc != 0;
+}
+
+// Byte-wise AND / OR of selections (0/1 bytes); written so that the compiler vectorises them.
 void AndInto(std::vector<uint8_t>* acc, const std::vector<uint8_t>& v) {
-  uint8_t* a = acc->data();
-  const uint8_t* b = v.data();
-  for (size_t i = 0; i < acc->size(); ++i) {
+  uint8_t* __restrict a = acc->data();
+  const uint8_t* __restrict b = v.data();
+  const size_t n = acc->size();
+  for (size_t i = 0; i < n; ++i) {
     a[i] &= b[i];
   }
 }
 
 void OrInto(std::vector<uint8_t>* acc, const std::vector<uint8_t>& v) {
-  uint8_t* a = acc->data();
-  const uint8_t* b = v.data();
-  for (size_t i = 0; i < acc->size(); ++i) {
+  uint8_t* __restrict a = acc->data();
+  const uint8_t* __restrict b = v.data();
+  const size_t n = acc->size();
+  for (size_t i = 0; i < n; ++i) {
     a[i] |= b[i];
   }
 }
@@ -99,9 +111,9 @@ struct CandidateScanner::Plan {
     std::string key;
     AttrTest test = AttrTest::kPredicate;
     std::unique_ptr<ValuePredicate> pred;
-    IntMatcher ints;                  // durations
+    IntMatcher ints;                     // durations
     uint8_t classes[kCodeClasses] = {};  // status / kind per OTLP code
-    bool nil_match = false;           // the value of spans without a scope / event
+    bool nil_match = false;              // the value of spans without a scope / event
   };
 
   bool all_conditions = true;
@@ -289,12 +301,13 @@ class RowGroupScan {
   }
 
   // Phase 2: an owner selection as a selection over spans (or traces: *trace_level).
-  Status ToSpans(const OwnerSelection& o, RowGroupTree* tree, std::vector<uint8_t>* sel,
+  // Takes o.sel (for span- and trace-level selections).
+  Status ToSpans(OwnerSelection& o, RowGroupTree* tree, std::vector<uint8_t>* sel,
                  bool* trace_level) {
     *trace_level = o.level == Level::kTrace;
     switch (o.level) {
       case Level::kSpan:
-        *sel = o.sel;
+        sel->swap(o.sel);
         if (o.unscoped) {
           std::vector<uint8_t> from_resources;
           FromResources(*tree, o.resources, o.nil_match, &from_resources);
@@ -306,7 +319,7 @@ class RowGroupScan {
         }
         return Status::Ok();
       case Level::kTrace:
-        *sel = o.sel;
+        sel->swap(o.sel);
         return Status::Ok();
       case Level::kResource:
         FromResources(*tree, o.sel, o.nil_match, sel);
@@ -452,10 +465,10 @@ class RowGroupScan {
         (*sel)[i] = nil_match ? 1 : 0;
         continue;
       }
-      (*sel)[i] = std::find(children.begin() + b, children.begin() + e, uint8_t{1})
-                          != children.begin() + e
-                      ? 1
-                      : 0;
+      (*sel)[i] =
+          std::find(children.begin() + b, children.begin() + e, uint8_t{1}) != children.begin() + e
+              ? 1
+              : 0;
     }
   }
 
@@ -490,6 +503,55 @@ class RowGroupScan {
   ScanStats* stats_;
   std::vector<uint64_t> values_;
 };
+
+}  // namespace
+
+namespace {
+
+// Every condition is about resources or the trace itself: decided per resource_spans row,
+// without reading the span structure (a ResourceSpans without spans is at worst a candidate
+// too many).
+Status ScanResourceLevel(block::RowGroupReader& rg, std::vector<OwnerSelection>& owners, bool all,
+                         ScanStats* stats, std::vector<uint32_t>* out) {
+  RowGroupTree tree;
+  VV_RETURN_IF_ERROR(RowGroupTree::LoadResourceSpans(rg, stats, &tree));
+  const size_t n_rs = tree.rs_resource.size();
+  std::vector<uint8_t> rs;
+  std::vector<uint8_t> traces;
+  for (OwnerSelection& o : owners) {
+    if (o.level == Level::kTrace) {
+      if (traces.empty()) {
+        traces.swap(o.sel);
+      } else if (all) {
+        AndInto(&traces, o.sel);
+      } else {
+        OrInto(&traces, o.sel);
+      }
+      continue;
+    }
+    if (rs.empty()) {
+      rs.assign(n_rs, all ? 1 : 0);
+    }
+    const uint8_t nil = o.nil_match ? 1 : 0;
+    const uint8_t* sel = o.sel.data();
+    for (size_t r = 0; r < n_rs; ++r) {
+      const uint64_t ref = tree.rs_resource[r];
+      const uint8_t m = ref == 0 ? nil : sel[ref - 1];
+      rs[r] = all ? (rs[r] & m) : (rs[r] | m);
+    }
+  }
+  const uint32_t n_traces = tree.n_traces;
+  for (uint32_t t = 0; t < n_traces; ++t) {
+    const uint32_t b = tree.trace_rs[t];
+    const uint32_t e = tree.trace_rs[t + 1];
+    const bool rs_hit = rs.empty() ? all : AnyIn(rs.data() + b, e - b);
+    const bool trace_hit = traces.empty() ? all : traces[t] != 0;
+    if (all ? (rs_hit && trace_hit) : (rs_hit || trace_hit)) {
+      out->push_back(t);
+    }
+  }
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -530,31 +592,47 @@ Result<std::vector<uint32_t>> CandidateScanner::Scan(block::RowGroupReader& rg,
     need_resources |= owners[i].level == Level::kResource || owners[i].unscoped;
     need_scopes |= owners[i].level == Level::kScope;
   }
+  bool resource_level_only = true;
+  for (const OwnerSelection& o : owners) {
+    resource_level_only &= o.level == Level::kResource || o.level == Level::kTrace;
+  }
+  if (resource_level_only) {
+    VV_RETURN_IF_ERROR(ScanResourceLevel(rg, owners, all, stats, &out));
+    return out;
+  }
   // Phase 2: selections moved to spans and combined.
   RowGroupTree tree;
   VV_RETURN_IF_ERROR(RowGroupTree::Load(rg, need_resources, need_scopes, stats, &tree));
-  std::vector<uint8_t> spans(tree.n_spans, all ? 1 : 0);
-  std::vector<uint8_t> traces(n_traces, all ? 1 : 0);
+  std::vector<uint8_t> spans;
+  std::vector<uint8_t> traces;
   bool any_span_condition = false;
   std::vector<uint8_t> sel;
-  for (const OwnerSelection& o : owners) {
+  for (OwnerSelection& o : owners) {
     bool trace_level = false;
     VV_RETURN_IF_ERROR(scan.ToSpans(o, &tree, &sel, &trace_level));
     std::vector<uint8_t>& acc = trace_level ? traces : spans;
     any_span_condition |= !trace_level;
-    if (all) {
+    if (acc.empty()) {
+      acc.swap(sel);  // the first condition at this level
+    } else if (all) {
       AndInto(&acc, sel);
     } else {
       OrInto(&acc, sel);
     }
   }
+  if (spans.empty()) {
+    spans.assign(tree.n_spans, all ? 1 : 0);
+  }
+  if (traces.empty()) {
+    traces.assign(n_traces, all ? 1 : 0);
+  }
+  out.reserve(n_traces);
   for (uint32_t t = 0; t < n_traces; ++t) {
     const uint32_t b = tree.TraceSpanBegin(t);
     const uint32_t e = tree.TraceSpanEnd(t);
-    const bool span_hit = std::find(spans.begin() + b, spans.begin() + e, uint8_t{1})
-                          != spans.begin() + e;
-    const bool hit = all ? traces[t] != 0 && (span_hit || !any_span_condition)
-                         : traces[t] != 0 || span_hit;
+    const bool span_hit = AnyIn(spans.data() + b, e - b);
+    const bool hit =
+        all ? traces[t] != 0 && (span_hit || !any_span_condition) : traces[t] != 0 || span_hit;
     if (hit) {
       out.push_back(t);
     }

@@ -21,8 +21,8 @@ class RowGroupReader;
 namespace vivace::search {
 
 struct ScanStats {
-  uint64_t spans_scanned = 0;  // span rows whose columns were examined (or skipped as a whole)
-  uint64_t bytes_read = 0;     // stored bytes of the column chunks read
+  uint64_t spans_scanned = 0;       // span rows whose columns were examined (or skipped as a whole)
+  uint64_t bytes_read = 0;          // stored bytes of the column chunks read
   uint64_t row_groups_skipped = 0;  // row groups answered from statistics/dictionaries alone
 };
 

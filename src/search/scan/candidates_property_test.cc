@@ -119,9 +119,9 @@ const std::vector<std::string> kOther = {
     "span:id != \"\"",
 };
 
-const std::vector<std::string> kSpansetOps = {"&&", "||", ">",   ">>",  "<",   "<<",
-                                              "~",  "!>", "!>>", "!<",  "!<<", "!~",
-                                              "&>", "&>>", "&<", "&<<", "&~"};
+const std::vector<std::string> kSpansetOps = {"&&", "||",  ">",   ">>",  "<",   "<<",
+                                              "~",  "!>",  "!>>", "!<",  "!<<", "!~",
+                                              "&>", "&>>", "&<",  "&<<", "&~"};
 
 class QueryGen {
  public:
@@ -186,8 +186,9 @@ class QueryGen {
         return a + (Int(2) == 0 ? " | count() > 1" : " | avg(duration) > 500ms");
       case 6:
         *exact = false;
-        return a + (Int(2) == 0 ? " | by(resource.service.name) | count() >= 2"
-                                : " | select(span.tag, name)");
+        return a
+               + (Int(2) == 0 ? " | by(resource.service.name) | count() >= 2"
+                              : " | select(span.tag, name)");
       default:
         *exact = false;
         return Int(2) == 0 ? "{ }" : a + " | coalesce()";
@@ -239,8 +240,8 @@ TEST(CandidatesPropertyTest, ScanIsASupersetAndExactOnConjunctions) {
       ASSERT_EQ(candidates.size(), got->size()) << query;
       ASSERT_TRUE(std::is_sorted(got->begin(), got->end())) << query;
       for (uint32_t t : *want) {
-        ASSERT_TRUE(candidates.count(t)) << "seed " << seed << " query " << query
-                                         << ": the scan dropped matching trace " << t;
+        ASSERT_TRUE(candidates.count(t))
+            << "seed " << seed << " query " << query << ": the scan dropped matching trace " << t;
       }
       if (exact) {
         EXPECT_EQ(candidates, *want) << "seed " << seed << " query " << query;

@@ -26,10 +26,8 @@ Status ReadEnds(block::RowGroupReader& rg, Col column, uint32_t rows, uint32_t c
   uint64_t prev = 0;
   for (uint32_t i = 0; i < rows; ++i) {
     if (ends[i] < prev || ends[i] > child_rows) {
-      return Status::DataLoss(
-          fmt::format("corrupt row group: {} is not a valid end column", rg.ColumnName(
-                                                                             static_cast<uint16_t>(
-                                                                                 column))));
+      return Status::DataLoss(fmt::format("corrupt row group: {} is not a valid end column",
+                                          rg.ColumnName(static_cast<uint16_t>(column))));
     }
     prev = ends[i];
     (*out)[i + 1] = static_cast<uint32_t>(ends[i]);
@@ -63,8 +61,8 @@ void CountColumnBytes(const block::RowGroupReader& rg, uint16_t column, ScanStat
   }
 }
 
-Status RowGroupTree::Load(block::RowGroupReader& rg, bool resources, bool scopes,
-                          ScanStats* stats, RowGroupTree* out) {
+Status RowGroupTree::Load(block::RowGroupReader& rg, bool resources, bool scopes, ScanStats* stats,
+                          RowGroupTree* out) {
   out->n_traces = rg.rows(Table::kTrace);
   out->n_spans = rg.rows(Table::kSpan);
   const uint32_t n_rs = rg.rows(Table::kResourceSpans);
@@ -81,6 +79,15 @@ Status RowGroupTree::Load(block::RowGroupReader& rg, bool resources, bool scopes
         ReadRefs(rg, Col::kSsScope, n_ss, rg.rows(Table::kScope), stats, &out->ss_scope));
   }
   return Status::Ok();
+}
+
+Status RowGroupTree::LoadResourceSpans(block::RowGroupReader& rg, ScanStats* stats,
+                                       RowGroupTree* out) {
+  out->n_traces = rg.rows(Table::kTrace);
+  out->n_spans = rg.rows(Table::kSpan);
+  const uint32_t n_rs = rg.rows(Table::kResourceSpans);
+  VV_RETURN_IF_ERROR(ReadEnds(rg, Col::kTraceRsEnd, out->n_traces, n_rs, stats, &out->trace_rs));
+  return ReadRefs(rg, Col::kRsResource, n_rs, rg.rows(Table::kResource), stats, &out->rs_resource);
 }
 
 Status RowGroupTree::LoadEvents(block::RowGroupReader& rg, ScanStats* stats) {

@@ -22,17 +22,20 @@ struct RowGroupTree {
   uint32_t n_traces = 0;
   uint32_t n_spans = 0;
   // Prefix forms: children of row i are [x[i], x[i + 1]); x[0] = 0, one more entry than rows.
-  std::vector<uint32_t> trace_rs;  // trace -> resource_spans rows
-  std::vector<uint32_t> rs_ss;     // resource_spans -> scope_spans rows
-  std::vector<uint32_t> ss_span;   // scope_spans -> span rows
+  std::vector<uint32_t> trace_rs;     // trace -> resource_spans rows
+  std::vector<uint32_t> rs_ss;        // resource_spans -> scope_spans rows
+  std::vector<uint32_t> ss_span;      // scope_spans -> span rows
   std::vector<uint64_t> rs_resource;  // 0: no Resource, r + 1: resource row r (checked < rows)
   std::vector<uint64_t> ss_scope;     // 0: no scope, r + 1: scope row r (checked)
   std::vector<uint32_t> span_event;   // when loaded (LoadEvents): span -> event rows
   std::vector<uint32_t> span_link;    // when loaded (LoadLinks): span -> link rows
 
   uint32_t TraceSpanBegin(uint32_t t) const { return ss_span[rs_ss[trace_rs[t]]]; }
+
   uint32_t TraceSpanEnd(uint32_t t) const { return ss_span[rs_ss[trace_rs[t + 1]]]; }
+
   uint32_t RsSpanBegin(uint32_t r) const { return ss_span[rs_ss[r]]; }
+
   uint32_t RsSpanEnd(uint32_t r) const { return ss_span[rs_ss[r + 1]]; }
 
   // Reads and checks the trace, resource_spans and scope_spans structure, with the resource
@@ -40,6 +43,8 @@ struct RowGroupTree {
   // its child table.
   static Status Load(block::RowGroupReader& rg, bool resources, bool scopes, ScanStats* stats,
                      RowGroupTree* out);
+  // Only trace_rs and rs_resource: enough when every condition is about resources or traces.
+  static Status LoadResourceSpans(block::RowGroupReader& rg, ScanStats* stats, RowGroupTree* out);
   Status LoadEvents(block::RowGroupReader& rg, ScanStats* stats);
   Status LoadLinks(block::RowGroupReader& rg, ScanStats* stats);
 };

@@ -16,6 +16,7 @@ class Gen {
   Gen(uint64_t seed, const GenOptions& o) : rng_(seed), o_(o) {}
 
   int Int(int n) { return static_cast<int>(rng_() % static_cast<uint64_t>(n)); }
+
   bool Chance(int percent) { return Int(100) < percent; }
 
   template <typename T>
@@ -160,8 +161,8 @@ class Gen {
   std::vector<std::string> words_{"x", "y", "z", "", "xy", "Zed"};
   std::vector<std::string> scopes_{"otel", "grpc", "http"};
   std::vector<int> codes_{200, 404, 500, 503};
-  std::vector<uint64_t> durations_{0, 1000, 2000000, 999999999, 1000000000, 1500000000,
-                                   30000000000ULL};
+  std::vector<uint64_t> durations_{0,          1000,       2000000,       999999999,
+                                   1000000000, 1500000000, 30000000000ULL};
 };
 
 std::string TraceIdBytes(uint64_t i) {
@@ -189,9 +190,9 @@ Result<WrittenRowGroup> WriteRowGroup(const std::vector<tempopb::Trace>& traces,
   block::RowGroupWriter w(options);
   for (size_t i = 0; i < traces.size(); ++i) {
     std::string bytes = traces[i].SerializeAsString();
-    VV_RETURN_IF_ERROR(w.AddTrace(
-        model::TraceId::FromBytes(TraceIdBytes(static_cast<uint64_t>(i) * 7 + 3)),
-        ByteView(bytes)));
+    VV_RETURN_IF_ERROR(
+        w.AddTrace(model::TraceId::FromBytes(TraceIdBytes(static_cast<uint64_t>(i) * 7 + 3)),
+                   ByteView(bytes)));
   }
   block::RowGroupSummary summary;
   WrittenRowGroup out;
@@ -207,8 +208,7 @@ Result<std::vector<traceql::eval::Trace>> RebuildAll(block::RowGroupReader& rg) 
   out.reserve(rg.rows(block::Table::kTrace));
   for (uint32_t t = 0; t < rg.rows(block::Table::kTrace); ++t) {
     VV_ASSIGN_OR_RETURN(std::string bytes, rg.ReadTrace(t));
-    VV_ASSIGN_OR_RETURN(traceql::eval::Trace trace,
-                        traceql::eval::TraceFromProto(ByteView(bytes)));
+    VV_ASSIGN_OR_RETURN(traceql::eval::Trace trace, traceql::eval::TraceFromProto(ByteView(bytes)));
     out.push_back(std::move(trace));
   }
   return out;

@@ -60,6 +60,7 @@ class ValuePredicate {
 
   // The int matcher for values of static type `t` (kInt or kDuration).
   IntMatcher ForInts(traceql::StaticType t) const;
+
   bool MatchInt(const IntMatcher& m, traceql::StaticType t, int64_t v) const {
     if (!m.slow) {
       return (v >= m.lo && v <= m.hi) != m.negate;

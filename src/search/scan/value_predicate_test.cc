@@ -26,9 +26,9 @@ bool Want(Op op, const Static& v, const Static& operand) {
   return r->type() == StaticType::kBool && r->bool_value();
 }
 
-const Op kOps[] = {Op::kEqual,   Op::kNotEqual,     Op::kGreater, Op::kGreaterEqual,
-                   Op::kLess,    Op::kLessEqual,    Op::kRegex,   Op::kNotRegex,
-                   Op::kIn,      Op::kNotIn,        Op::kRegexMatchAny, Op::kRegexMatchNone};
+const Op kOps[] = {Op::kEqual, Op::kNotEqual,  Op::kGreater,       Op::kGreaterEqual,
+                   Op::kLess,  Op::kLessEqual, Op::kRegex,         Op::kNotRegex,
+                   Op::kIn,    Op::kNotIn,     Op::kRegexMatchAny, Op::kRegexMatchNone};
 
 std::vector<Static> Operands() {
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
@@ -99,8 +99,15 @@ TEST(ValuePredicateTest, IntsMatchTheEvaluator) {
 }
 
 TEST(ValuePredicateTest, DoublesBoolsAndStringsMatchTheEvaluator) {
-  const std::vector<double> doubles = {0.0, -0.0, 0.5, 500.0, -1e300, 9.3e18, std::pow(2.0, 60),
-                                       std::nan(""), std::numeric_limits<double>::infinity()};
+  const std::vector<double> doubles = {0.0,
+                                       -0.0,
+                                       0.5,
+                                       500.0,
+                                       -1e300,
+                                       9.3e18,
+                                       std::pow(2.0, 60),
+                                       std::nan(""),
+                                       std::numeric_limits<double>::infinity()};
   const std::vector<std::string> strings = {"", "x", "xy", "y", "x.*", "Zed", "y.z", "\n"};
   for (Op op : kOps) {
     for (const Static& operand : Operands()) {
