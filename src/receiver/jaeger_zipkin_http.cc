@@ -24,12 +24,16 @@ net::HttpResponse Accepted() {
 }
 
 // Decodes the body's Content-Encoding under the size limit, as the Collector's HTTP server does.
-Result<std::string> Body(const net::HttpRequest& request, size_t max_body) {
+// An unencoded body is moved out of the request, not copied.
+Result<std::string> Body(net::HttpRequest& request, size_t max_body) {
   if (request.body_too_large) {
     return Status::InvalidArgument("http: request body too large");
   }
-  auto body = net::DecodeContentEncoding(request.Header("content-encoding").value_or(""),
-                                         ByteView(request.body), max_body);
+  const std::string_view encoding = request.Header("content-encoding").value_or("");
+  if (encoding.empty() && request.body.size() <= max_body) {
+    return std::move(request.body);
+  }
+  auto body = net::DecodeContentEncoding(encoding, ByteView(request.body), max_body);
   if (!body.ok() && body.status().code() == Code::kResourceExhausted) {
     return Status::InvalidArgument("http: request body too large");
   }

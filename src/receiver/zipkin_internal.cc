@@ -31,26 +31,47 @@ bool KeyIs(std::string_view key, std::string_view name) {
   return true;
 }
 
+namespace {
+
+// Hex digit values; 0xFF for every other byte.
+constexpr std::array<uint8_t, 256> kHexDigit = [] {
+  std::array<uint8_t, 256> t{};
+  for (auto& v : t) {
+    v = 0xFF;
+  }
+  for (int c = 0; c < 10; ++c) {
+    t['0' + c] = static_cast<uint8_t>(c);
+  }
+  for (int c = 0; c < 6; ++c) {
+    t['a' + c] = t['A' + c] = static_cast<uint8_t>(10 + c);
+  }
+  return t;
+}();
+
+}  // namespace
+
 bool ParseHexUint64(std::string_view s, uint64_t* out) {
   if (s.empty()) {
     return false;
   }
+  // Leading zeros do not count towards the 16 digits a uint64 holds.
+  size_t i = 0;
+  while (s.size() - i > 16 && s[i] == '0') {
+    ++i;
+  }
+  if (s.size() - i > 16) {
+    // More than 16 significant digits: out of range, or not hex at all; both are errors.
+    return false;
+  }
   uint64_t v = 0;
-  for (char c : s) {
-    int d = 0;
-    if (c >= '0' && c <= '9') {
-      d = c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-      d = c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'F') {
-      d = c - 'A' + 10;
-    } else {
-      return false;
-    }
-    if (v >> 60 != 0) {
-      return false;  // out of range
-    }
-    v = v << 4 | static_cast<uint64_t>(d);
+  uint8_t bad = 0;
+  for (; i < s.size(); ++i) {
+    const uint8_t d = kHexDigit[static_cast<uint8_t>(s[i])];
+    bad |= d;
+    v = v << 4 | (d & 0x0F);
+  }
+  if (bad & 0xF0) {
+    return false;
   }
   *out = v;
   return true;

@@ -1,12 +1,15 @@
 // Zipkin v2 JSON decoding (zipkin-go's model, as Tempo's Zipkin receiver reads it): a JSON
 // array of span objects. Keys match case-insensitively and unknown keys are ignored, as Go's
 // encoding/json does; a value of the wrong JSON type is an error; `null` leaves a field unset.
-
-#include <simdjson.h>
+//
+// One pass over the body with JsonReader, straight into the ZipkinBatch: strings stay views into
+// the body unless they carry escapes. (Before: simdjson's DOM, then a walk over it, then a copy of
+// every string; the fuzzer keeps that decoder as its reference, fuzz/zipkin_json_reference.cc.)
 
 #include <fmt/format.h>
 
 #include "common/hex.h"
+#include "receiver/json_reader.h"
 #include "receiver/otlp_out.h"
 #include "receiver/zipkin.h"
 #include "receiver/zipkin_internal.h"
@@ -14,11 +17,7 @@
 namespace vivace::receiver {
 namespace {
 
-using simdjson::dom::element;
-using simdjson::dom::element_type;
-using simdjson::dom::object;
-
-constexpr size_t kRetainedParserBytes = 4u << 20;
+using Kind = JsonReader::Kind;
 
 Status Bad(std::string_view msg) { return Status::InvalidArgument(std::string(msg)); }
 
@@ -29,74 +28,103 @@ Status TypeError(std::string_view field, std::string_view want) {
 
 class JsonDecoder {
  public:
-  explicit JsonDecoder(ZipkinBatch* out) : out_(out) {}
+  JsonDecoder(ByteView body, ZipkinBatch* out)
+      : r_(std::string_view(reinterpret_cast<const char*>(body.data()), body.size()), &out->arena),
+        out_(out) {}
 
-  Status Root(element root) {
-    if (root.is_null()) {
-      return Status::Ok();
+  Status Root() {
+    if (r_.AtEndOfInput()) {
+      return Bad("invalid JSON: empty body");
     }
-    simdjson::dom::array spans;
-    if (root.get_array().get(spans) != simdjson::SUCCESS) {
+    Kind k = r_.Peek();
+    if (k == Kind::kNull) {
+      r_.ReadNull();
+    } else if (k == Kind::kArray) {
+      r_.BeginArray();
+      while (r_.NextElement()) {
+        ZipkinSpan& s = out_->spans.emplace_back();
+        Kind e = r_.Peek();
+        if (e == Kind::kNull) {
+          s.null = true;
+          r_.ReadNull();
+        } else if (e == Kind::kObject) {
+          VV_RETURN_IF_ERROR(Span(&s));
+        } else if (e != Kind::kError) {
+          return Bad("json: cannot unmarshal into Go value of type model.SpanModel");
+        }
+      }
+    } else if (k != Kind::kError) {
       return Bad("json: cannot unmarshal into Go value of type []*model.SpanModel");
     }
-    for (element e : spans) {
-      ZipkinSpan s;
-      if (e.is_null()) {
-        s.null = true;
-      } else {
-        VV_RETURN_IF_ERROR(Span(e, &s));
-      }
-      out_->spans.push_back(s);
+    if (!r_.Finish()) {
+      return Bad(r_.error());
     }
     return Status::Ok();
   }
 
  private:
-  std::string_view Copy(std::string_view s) { return out_->arena.CopyString(s); }
+  // A syntax error the reader recorded (a failed read).
+  Status Syntax() { return Bad(r_.failed() ? r_.error() : "invalid JSON"); }
 
   // Reads a JSON string member (null = unset).
-  static Status String(element v, std::string_view field, std::string_view* out, bool* set) {
-    if (v.is_null()) {
+  Status String(std::string_view field, std::string_view* out, bool* set) {
+    Kind k = r_.Peek();
+    if (k == Kind::kNull) {
+      r_.ReadNull();
       return Status::Ok();
     }
-    if (v.get_string().get(*out) != simdjson::SUCCESS) {
-      return TypeError(field, "string");
+    if (k != Kind::kString) {
+      return k == Kind::kError ? Syntax() : TypeError(field, "string");
+    }
+    if (!r_.ReadString(out)) {
+      return Syntax();
     }
     *set = true;
     return Status::Ok();
   }
 
-  static Status Int64(element v, std::string_view field, int64_t* out) {
-    if (v.is_null()) {
+  Status Int64(std::string_view field, int64_t* out) {
+    Kind k = r_.Peek();
+    if (k == Kind::kNull) {
+      r_.ReadNull();
       return Status::Ok();
     }
-    if (v.type() != element_type::INT64 || v.get_int64().get(*out) != simdjson::SUCCESS) {
+    if (k != Kind::kNumber) {
+      return k == Kind::kError ? Syntax() : TypeError(field, "int64");
+    }
+    bool is_int = false;
+    if (!r_.ReadNumber(out, &is_int)) {
+      return Syntax();
+    }
+    if (!is_int) {
       return TypeError(field, "int64");
     }
     return Status::Ok();
   }
 
-  Status Endpoint(element v, std::string_view field, ZipkinEndpoint* ep) {
-    if (v.is_null()) {
+  Status Endpoint(std::string_view field, ZipkinEndpoint* ep) {
+    Kind k = r_.Peek();
+    if (k == Kind::kNull) {
+      r_.ReadNull();
       return Status::Ok();
     }
-    object o;
-    if (v.get_object().get(o) != simdjson::SUCCESS) {
-      return TypeError(field, "model.Endpoint");
+    if (k != Kind::kObject) {
+      return k == Kind::kError ? Syntax() : TypeError(field, "model.Endpoint");
     }
-    bool set = false;
-    for (auto [key, value] : o) {
+    r_.BeginObject();
+    std::string_view key;
+    while (r_.NextMember(&key)) {
       std::string_view s;
       if (KeyIs(key, "serviceName")) {
         bool got = false;
-        VV_RETURN_IF_ERROR(String(value, "serviceName", &s, &got));
+        VV_RETURN_IF_ERROR(String("serviceName", &s, &got));
         if (got) {
-          ep->service_name = Copy(s);
+          ep->service_name = s;
         }
       } else if (KeyIs(key, "ipv4") || KeyIs(key, "ipv6")) {
         bool v4 = KeyIs(key, "ipv4");
         bool got = false;
-        VV_RETURN_IF_ERROR(String(value, key, &s, &got));
+        VV_RETURN_IF_ERROR(String(key, &s, &got));
         if (!got) {
           continue;
         }
@@ -110,55 +138,81 @@ class JsonDecoder {
         if (!ParseIp(s, ip)) {
           return Bad(fmt::format("invalid IP address: {}", s));
         }
-        *dest = Copy(FormatIp(std::string_view(reinterpret_cast<const char*>(ip), 16)));
+        *dest = out_->arena.CopyString(
+            FormatIp(std::string_view(reinterpret_cast<const char*>(ip), 16)));
         *has = true;
       } else if (KeyIs(key, "port")) {
-        int64_t port = 0;
-        if (!value.is_null()) {
-          if (value.type() != element_type::INT64
-              || value.get_int64().get(port) != simdjson::SUCCESS || port < 0 || port > 65535) {
-            return TypeError("port", "uint16");
-          }
-          ep->port = static_cast<uint16_t>(port);
+        Kind pk = r_.Peek();
+        if (pk == Kind::kNull) {
+          r_.ReadNull();
+          continue;
         }
+        if (pk != Kind::kNumber) {
+          return pk == Kind::kError ? Syntax() : TypeError("port", "uint16");
+        }
+        int64_t port = 0;
+        bool is_int = false;
+        if (!r_.ReadNumber(&port, &is_int)) {
+          return Syntax();
+        }
+        if (!is_int || port < 0 || port > 65535) {
+          return TypeError("port", "uint16");
+        }
+        ep->port = static_cast<uint16_t>(port);
+      } else if (!r_.SkipValue()) {
+        return Syntax();
       }
     }
-    set = !ep->service_name.empty() || ep->has_ipv4 || ep->has_ipv6 || ep->port != 0;
-    ep->present = set;
+    if (r_.failed()) {
+      return Syntax();
+    }
+    ep->present = !ep->service_name.empty() || ep->has_ipv4 || ep->has_ipv6 || ep->port != 0;
     return Status::Ok();
   }
 
-  Status Annotations(element v, ZipkinSpan* s) {
-    if (v.is_null()) {
+  Status Annotations(ZipkinSpan* s) {
+    Kind k = r_.Peek();
+    if (k == Kind::kNull) {
+      r_.ReadNull();
       return Status::Ok();
     }
-    simdjson::dom::array arr;
-    if (v.get_array().get(arr) != simdjson::SUCCESS) {
-      return TypeError("annotations", "[]model.Annotation");
+    if (k != Kind::kArray) {
+      return k == Kind::kError ? Syntax() : TypeError("annotations", "[]model.Annotation");
     }
+    r_.BeginArray();
     // A repeated key replaces the earlier list, as in Go.
     s->annotations_begin = static_cast<uint32_t>(out_->annotations.size());
-    for (element a : arr) {
-      object o;
-      if (a.get_object().get(o) != simdjson::SUCCESS) {
-        if (!a.is_null()) {
+    while (r_.NextElement()) {
+      Kind a = r_.Peek();
+      if (a != Kind::kObject) {
+        if (a == Kind::kError) {
+          return Syntax();
+        }
+        if (a != Kind::kNull) {
           return TypeError("annotations", "model.Annotation");
         }
         return Bad("valid annotation timestamp required");
       }
+      r_.BeginObject();
       int64_t ts = 0;
       ZipkinAnnotation ann;
-      for (auto [key, value] : o) {
+      std::string_view key;
+      while (r_.NextMember(&key)) {
         if (KeyIs(key, "timestamp")) {
-          VV_RETURN_IF_ERROR(Int64(value, "timestamp", &ts));
+          VV_RETURN_IF_ERROR(Int64("timestamp", &ts));
         } else if (KeyIs(key, "value")) {
           std::string_view str;
           bool got = false;
-          VV_RETURN_IF_ERROR(String(value, "value", &str, &got));
+          VV_RETURN_IF_ERROR(String("value", &str, &got));
           if (got) {
-            ann.value = Copy(str);
+            ann.value = str;
           }
+        } else if (!r_.SkipValue()) {
+          return Syntax();
         }
+      }
+      if (r_.failed()) {
+        return Syntax();
       }
       if (ts < 1) {
         return Bad("valid annotation timestamp required");
@@ -166,28 +220,44 @@ class JsonDecoder {
       ann.time_unix_nano = static_cast<uint64_t>(ts) * 1000;
       out_->annotations.push_back(ann);
     }
+    if (r_.failed()) {
+      return Syntax();
+    }
     s->annotations_end = static_cast<uint32_t>(out_->annotations.size());
     return Status::Ok();
   }
 
-  Status Tags(element v, ZipkinSpan* s) {
-    if (v.is_null()) {
+  Status Tags(ZipkinSpan* s) {
+    Kind k = r_.Peek();
+    if (k == Kind::kNull) {
+      r_.ReadNull();
       return Status::Ok();
     }
-    object o;
-    if (v.get_object().get(o) != simdjson::SUCCESS) {
-      return TypeError("tags", "map[string]string");
+    if (k != Kind::kObject) {
+      return k == Kind::kError ? Syntax() : TypeError("tags", "map[string]string");
     }
+    r_.BeginObject();
     if (s->tags_end == s->tags_begin) {
       s->tags_begin = s->tags_end = static_cast<uint32_t>(out_->tags.size());
     }
     // A second "tags" object merges into the first (Go decodes into the existing map).
-    for (auto [key, value] : o) {
+    std::string_view key;
+    while (r_.NextMember(&key)) {
+      Kind v = r_.Peek();
       std::string_view str;
-      if (!value.is_null() && value.get_string().get(str) != simdjson::SUCCESS) {
-        return TypeError("tags", "string");
+      if (v == Kind::kNull) {
+        r_.ReadNull();
+      } else if (v == Kind::kString) {
+        if (!r_.ReadString(&str)) {
+          return Syntax();
+        }
+      } else {
+        return v == Kind::kError ? Syntax() : TypeError("tags", "string");
       }
-      out_->tags.push_back({Copy(key), value.is_null() ? std::string_view() : Copy(str)});
+      out_->tags.push_back({key, str});
+    }
+    if (r_.failed()) {
+      return Syntax();
     }
     s->tags_end = static_cast<uint32_t>(out_->tags.size());
     DedupeTags(out_->tags, s->tags_begin, &s->tags_end, &seen_);
@@ -196,13 +266,18 @@ class JsonDecoder {
   }
 
   // zipkin-go's ID.UnmarshalJSON: up to 16 hex digits; "" leaves 0.
-  static Status SpanId(element v, std::string_view field, uint64_t* out, bool* set) {
-    if (v.is_null()) {
+  Status SpanId(std::string_view field, uint64_t* out, bool* set) {
+    Kind k = r_.Peek();
+    if (k == Kind::kNull) {
+      r_.ReadNull();
       return Status::Ok();
     }
+    if (k != Kind::kString) {
+      return k == Kind::kError ? Syntax() : TypeError(field, "model.ID");
+    }
     std::string_view s;
-    if (v.get_string().get(s) != simdjson::SUCCESS) {
-      return TypeError(field, "model.ID");
+    if (!r_.ReadString(&s)) {
+      return Syntax();
     }
     *set = true;
     if (s.empty()) {
@@ -215,13 +290,20 @@ class JsonDecoder {
     return Status::Ok();
   }
 
-  Status TraceId(element v, ZipkinSpan* s) {
-    std::string_view str;
-    if (v.is_null() || v.get_string().get(str) != simdjson::SUCCESS) {
-      if (!v.is_null() && !v.is_string()) {
+  Status TraceId(ZipkinSpan* s) {
+    Kind k = r_.Peek();
+    if (k != Kind::kString) {
+      if (k == Kind::kError) {
+        return Syntax();
+      }
+      if (k != Kind::kNull) {
         return TypeError("traceId", "model.TraceID");
       }
       return Bad("valid traceId required");
+    }
+    std::string_view str;
+    if (!r_.ReadString(&str)) {
+      return Syntax();
     }
     if (str.empty()) {
       return Bad("valid traceId required");
@@ -232,55 +314,63 @@ class JsonDecoder {
     return Status::Ok();
   }
 
-  Status Span(element e, ZipkinSpan* s) {
-    object o;
-    if (e.get_object().get(o) != simdjson::SUCCESS) {
-      return Bad("json: cannot unmarshal into Go value of type model.SpanModel");
-    }
+  Status Span(ZipkinSpan* s) {
+    r_.BeginObject();
     int64_t ts = 0;
     int64_t duration = 0;
     bool id_set = false;
     s->tags_begin = s->tags_end = static_cast<uint32_t>(out_->tags.size());
     s->annotations_begin = s->annotations_end = static_cast<uint32_t>(out_->annotations.size());
-    for (auto [key, value] : o) {
+    std::string_view key;
+    while (r_.NextMember(&key)) {
       std::string_view str;
       bool got = false;
       if (KeyIs(key, "traceId")) {
-        VV_RETURN_IF_ERROR(TraceId(value, s));
+        VV_RETURN_IF_ERROR(TraceId(s));
       } else if (KeyIs(key, "id")) {
-        VV_RETURN_IF_ERROR(SpanId(value, "id", &s->id, &id_set));
+        VV_RETURN_IF_ERROR(SpanId("id", &s->id, &id_set));
       } else if (KeyIs(key, "parentId")) {
-        VV_RETURN_IF_ERROR(SpanId(value, "parentId", &s->parent_id, &s->has_parent));
+        VV_RETURN_IF_ERROR(SpanId("parentId", &s->parent_id, &s->has_parent));
       } else if (KeyIs(key, "name")) {
-        VV_RETURN_IF_ERROR(String(value, "name", &str, &got));
+        VV_RETURN_IF_ERROR(String("name", &str, &got));
         if (got) {
-          s->name = Copy(str);
+          s->name = str;
         }
       } else if (KeyIs(key, "kind")) {
-        VV_RETURN_IF_ERROR(String(value, "kind", &str, &got));
+        VV_RETURN_IF_ERROR(String("kind", &str, &got));
         if (got) {
-          s->kind = Copy(str);
+          s->kind = str;
         }
       } else if (KeyIs(key, "timestamp")) {
-        VV_RETURN_IF_ERROR(Int64(value, "timestamp", &ts));
+        VV_RETURN_IF_ERROR(Int64("timestamp", &ts));
       } else if (KeyIs(key, "duration")) {
-        VV_RETURN_IF_ERROR(Int64(value, "duration", &duration));
+        VV_RETURN_IF_ERROR(Int64("duration", &duration));
       } else if (KeyIs(key, "localEndpoint")) {
         s->local = {};
-        VV_RETURN_IF_ERROR(Endpoint(value, "localEndpoint", &s->local));
+        VV_RETURN_IF_ERROR(Endpoint("localEndpoint", &s->local));
       } else if (KeyIs(key, "remoteEndpoint")) {
         s->remote = {};
-        VV_RETURN_IF_ERROR(Endpoint(value, "remoteEndpoint", &s->remote));
+        VV_RETURN_IF_ERROR(Endpoint("remoteEndpoint", &s->remote));
       } else if (KeyIs(key, "annotations")) {
-        VV_RETURN_IF_ERROR(Annotations(value, s));
+        VV_RETURN_IF_ERROR(Annotations(s));
       } else if (KeyIs(key, "tags")) {
-        VV_RETURN_IF_ERROR(Tags(value, s));
+        VV_RETURN_IF_ERROR(Tags(s));
       } else if (KeyIs(key, "debug") || KeyIs(key, "shared")) {
+        Kind k = r_.Peek();
         bool b = false;
-        if (!value.is_null() && value.get_bool().get(b) != simdjson::SUCCESS) {
-          return TypeError(key, "bool");
+        if (k == Kind::kNull) {
+          r_.ReadNull();
+        } else if (k == Kind::kBool) {
+          r_.ReadBool(&b);
+        } else {
+          return k == Kind::kError ? Syntax() : TypeError(key, "bool");
         }
+      } else if (!r_.SkipValue()) {
+        return Syntax();
       }
+    }
+    if (r_.failed()) {
+      return Syntax();
     }
     if (s->id == 0) {
       return Bad("valid span id required");
@@ -294,29 +384,16 @@ class JsonDecoder {
     return Status::Ok();
   }
 
+  JsonReader r_;
   ZipkinBatch* out_;
   KeyIndex seen_;  // DedupeTags scratch
 };
 
-Status Parse(simdjson::dom::parser& parser, ByteView body, ZipkinBatch* out) {
-  element root;
-  simdjson::error_code err = parser.parse(body.data(), body.size(), true).get(root);
-  if (err != simdjson::SUCCESS) {
-    return Bad(fmt::format("invalid JSON: {}", simdjson::error_message(err)));
-  }
-  JsonDecoder d(out);
-  return d.Root(root);
-}
-
 }  // namespace
 
 Status DecodeZipkinJson(ByteView body, ZipkinBatch* out) {
-  if (body.size() > kRetainedParserBytes) {
-    simdjson::dom::parser parser;
-    return Parse(parser, body, out);
-  }
-  thread_local simdjson::dom::parser parser;
-  return Parse(parser, body, out);
+  JsonDecoder d(body, out);
+  return d.Root();
 }
 
 }  // namespace vivace::receiver
