@@ -18,6 +18,7 @@
 #include "distributor/distributor.h"
 #include "frontend/search_handler.h"
 #include "frontend/search_sharder.h"
+#include "frontend/tags_handler.h"
 #include "frontend/trace_by_id.h"
 #include "generator/generator.h"
 #include "ingester/ingester.h"
@@ -49,6 +50,7 @@ struct App::Modules {
   std::unique_ptr<frontend::TraceByIdHandler> trace_by_id;
   std::unique_ptr<frontend::SearchSharder> search_sharder;
   std::unique_ptr<frontend::SearchHandler> search;
+  std::unique_ptr<frontend::TagsHandler> tags;
   std::unique_ptr<receiver::OtlpHttpHandler> otlp_http;
   std::unique_ptr<receiver::OtlpGrpcService> otlp_grpc;
   receiver::JaegerZipkinServers jaeger_zipkin;
@@ -162,6 +164,10 @@ Status App::Start() {
       frontend::TenancyOptions{config_.multitenancy_enabled,
                                config_.query_frontend.multi_tenant_queries_enabled},
       search_config, config_.query_frontend.max_query_expression_size_bytes);
+  m.tags = std::make_unique<frontend::TagsHandler>(
+      m.search_sharder.get(), m.query_pool.get(),
+      frontend::TenancyOptions{config_.multitenancy_enabled,
+                               config_.query_frontend.multi_tenant_queries_enabled});
 
   VV_RETURN_IF_ERROR(StartReceivers());
   services_.Set("distributor", server::ServiceState::kRunning);
@@ -328,6 +334,19 @@ Status App::StartApi() {
       m.api_router.Add(base + "/search", [search](net::HttpRequest req, net::Responder respond) {
         search->Handle(std::move(req), std::move(respond));
       });
+    }
+    if (const frontend::TagsHandler* tags = m.tags.get()) {
+      for (bool v2 : {false, true}) {
+        std::string api = v2 ? base + "/v2" : base;
+        m.api_router.Add(api + "/search/tags",
+                         [tags, v2](net::HttpRequest req, net::Responder respond) {
+                           tags->HandleNames(std::move(req), std::move(respond), v2);
+                         });
+        m.api_router.Add(api + "/search/tag/{tagName...}/values",
+                         [tags, v2](net::HttpRequest req, net::Responder respond) {
+                           tags->HandleValues(std::move(req), std::move(respond), v2);
+                         });
+      }
     }
   }
   ingester::Ingester* ing = m.ingester.get();

@@ -1,24 +1,27 @@
 #pragma once
 
-// The query frontend's search, in process: splits a search into jobs (each tenant's recent
-// data in the ingester; the ingester's flushed blocks and the backend blocks in ranges of row
-// groups of about query_frontend.search.target_bytes_per_job), most recent data first, runs
-// them on a worker pool, merges their results (search/combiner.h) and stops once `limit`
-// traces are found, cancelling the jobs not yet finished.
+// The query frontend's search, in process: splits a search (or a tag-name / tag-value query)
+// into jobs (each tenant's recent data in the ingester; the ingester's flushed blocks and the
+// backend blocks in ranges of row groups of about query_frontend.search.target_bytes_per_job),
+// most recent data first, runs them on a worker pool, merges their results
+// (search/combiner.h) and stops once `limit` traces are found, cancelling the jobs not yet
+// finished.
 //
-// Which data a search reads, as Tempo: without start/end only recent data (the ingester);
-// with them, the ingester when the window reaches into the last query_backend_after, and the
+// Which data a query reads, as Tempo: without start/end only recent data (the ingester); with
+// them, the ingester when the window reaches into the last query_backend_after, and the
 // backend blocks overlapping the part of the window before that.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
 #include "common/thread_pool.h"
-#include "config/config.h"
+#include "ingester/ingester.h"
 #include "querier/querier.h"
+#include "search/combiner.h"
 #include "search/prepared_search.h"
 #include "tempopb/tempo.pb.h"
 
@@ -27,8 +30,23 @@ namespace vivace::frontend {
 struct SearchSharderOptions {
   int64_t target_bytes_per_job = 104'857'600;
   int64_t query_backend_after_s = 900;
-  // Jobs run at once per search, the calling thread included (querier.max_concurrent_queries).
+  // Jobs run at once per query, the calling thread included (querier.max_concurrent_queries).
   int concurrency = 20;
+};
+
+// One unit of work: a tenant's recent data in memory, or row groups of one block.
+struct QueryJob {
+  std::string tenant;
+  std::shared_ptr<const ingester::Ingester::RecentData> recent;  // set: recent data
+  std::shared_ptr<block::BlockReader> reader;
+  uint32_t first_rg = 0;
+  uint32_t n_rgs = 0;  // 0: the whole block
+};
+
+struct JobPlan {
+  std::vector<QueryJob> jobs;
+  uint32_t total_blocks = 0;
+  uint64_t total_block_bytes = 0;
 };
 
 class SearchSharder {
@@ -44,7 +62,16 @@ class SearchSharder {
                                          std::shared_ptr<const search::PreparedSearch> search,
                                          int64_t now_unix_s) const;
 
-  struct Job;
+  // The jobs for a query over [start_s, end_s] (both 0: recent data only).
+  JobPlan Plan(const std::vector<std::string>& tenants, uint32_t start_s, uint32_t end_s,
+               int64_t now_unix_s) const;
+
+  // Runs `run` for each job of `plan` on the pool until all ran or `stop()` holds; `done` is
+  // called after each job that ran. Returns the first InvalidArgument a job returned (other
+  // errors are logged as unreadable blocks and the job is counted as done).
+  using JobFn = std::function<Status(const QueryJob&, search::JobMetrics*)>;
+  Status Run(const JobPlan& plan, JobFn run, std::function<bool()> stop,
+             std::function<void(const search::JobMetrics&)> done) const;
 
  private:
   const querier::Querier* querier_;

@@ -1,5 +1,7 @@
 #include "search/prepared_search.h"
 
+#include <algorithm>
+
 #include "traceql/eval/search.h"
 
 namespace vivace::search {
@@ -66,6 +68,21 @@ Result<std::optional<tempopb::TraceSearchMetadata>> PreparedSearch::Match(
     return Out();
   }
   return traceql::eval::SearchTrace(compiled_, *evaluator_, trace, options_.spans_per_spanset);
+}
+
+Result<std::vector<uint32_t>> PreparedSearch::MatchingSpans(
+    const traceql::eval::Trace& trace) const {
+  std::vector<uint32_t> spans;
+  if (noop_ || trace.spans.empty()) {
+    return spans;
+  }
+  VV_ASSIGN_OR_RETURN(std::vector<traceql::eval::Spanset> sets, evaluator_->Evaluate(trace));
+  for (const auto& ss : sets) {
+    spans.insert(spans.end(), ss.spans.begin(), ss.spans.end());
+  }
+  std::sort(spans.begin(), spans.end());
+  spans.erase(std::unique(spans.begin(), spans.end()), spans.end());
+  return spans;
 }
 
 }  // namespace vivace::search

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "tempopb/tempo.pb.h"
@@ -58,6 +59,10 @@ class PreparedSearch {
   // fails, as in Tempo).
   Result<std::optional<tempopb::TraceSearchMetadata>> Match(
       const traceql::eval::Trace& trace) const;
+
+  // The spans of `trace` in any spanset sub-query 0 yields (ascending; no window or duration
+  // check): what tag queries filtered by `q` read from.
+  Result<std::vector<uint32_t>> MatchingSpans(const traceql::eval::Trace& trace) const;
 
  private:
   PreparedSearch() = default;

@@ -6,11 +6,8 @@
 
 namespace vivace::search {
 
-Status SearchInMemory(const ingester::Ingester::RecentData& data, const PreparedSearch& search,
-                      SearchCombiner* out, JobMetrics* metrics) {
-  if (search.noop()) {
-    return Status::Ok();
-  }
+Status ForEachInMemoryTrace(const ingester::Ingester::RecentData& data, JobMetrics* metrics,
+                            const std::function<Result<bool>(const traceql::eval::Trace&)>& fn) {
   // A trace may have parts in the live traces, the head block and complete blocks.
   model::TraceMap<std::vector<ByteView>> parts(data.copied.size());
   bool framing_ok = true;
@@ -32,8 +29,9 @@ Status SearchInMemory(const ingester::Ingester::RecentData& data, const Prepared
     return Status::DataLoss("corrupt fragment framing in recent trace parts");
   }
   Status status;
+  bool go_on = true;
   parts.ForEach([&](const model::TraceId&, const std::vector<ByteView>& list) {
-    if (!status.ok() || out->Full()) {
+    if (!status.ok() || !go_on) {
       return;
     }
     auto trace = traceql::eval::TraceFromParts(list);
@@ -43,16 +41,32 @@ Status SearchInMemory(const ingester::Ingester::RecentData& data, const Prepared
     }
     ++metrics->inspected_traces;
     metrics->inspected_spans += trace->spans.size();
-    auto md = search.Match(*trace);
-    if (!md.ok()) {
-      status = md.status();
+    auto more = fn(*trace);
+    if (!more.ok()) {
+      status = more.status();
       return;
     }
-    if (*md) {
-      out->Add(std::move(**md));
-    }
+    go_on = *more;
   });
   return status;
+}
+
+Status SearchInMemory(const ingester::Ingester::RecentData& data, const PreparedSearch& search,
+                      SearchCombiner* out, JobMetrics* metrics) {
+  if (search.noop()) {
+    return Status::Ok();
+  }
+  return ForEachInMemoryTrace(data, metrics,
+                              [&](const traceql::eval::Trace& trace) -> Result<bool> {
+                                if (out->Full()) {
+                                  return false;
+                                }
+                                VV_ASSIGN_OR_RETURN(auto md, search.Match(trace));
+                                if (md) {
+                                  out->Add(std::move(*md));
+                                }
+                                return !out->Full();
+                              });
 }
 
 }  // namespace vivace::search

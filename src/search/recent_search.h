@@ -5,12 +5,20 @@
 // the query path combines them, then matched. Flushed blocks the ingester still serves are
 // searched as blocks (block_search.h).
 
+#include <functional>
+
 #include "common/status.h"
 #include "ingester/ingester.h"
 #include "search/combiner.h"
 #include "search/prepared_search.h"
+#include "traceql/eval/trace.h"
 
 namespace vivace::search {
+
+// Calls fn(trace) for each trace of `data` (its parts combined) until fn returns false or an
+// error, counting what it reads in `metrics`. DataLoss when a part cannot be decoded.
+Status ForEachInMemoryTrace(const ingester::Ingester::RecentData& data, JobMetrics* metrics,
+                            const std::function<Result<bool>(const traceql::eval::Trace&)>& fn);
 
 // DataLoss when a part cannot be decoded; InvalidArgument when the query fails on a trace.
 Status SearchInMemory(const ingester::Ingester::RecentData& data, const PreparedSearch& search,

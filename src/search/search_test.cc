@@ -3,13 +3,17 @@
 #include "backend/memory_backend.h"
 #include "block/block_reader.h"
 #include "block/block_writer.h"
+#include "block/row_group_reader.h"
 #include "search/block_search.h"
 #include "search/combiner.h"
 #include "search/logfmt.h"
 #include "search/prepared_search.h"
+#include "search/tag_collector.h"
+#include "search/tag_search.h"
 #include "search/tags_query.h"
 #include "tests/support/trace_builder.h"
 #include "traceql/eval/trace_proto.h"
+#include "traceql/parser.h"
 #include "traceql/plan.h"
 
 namespace vivace::search {
@@ -200,6 +204,74 @@ TEST_F(BlockSearchTest, LimitStopsEarlyAndWindowSkips) {
   ASSERT_TRUE(SearchBlock(*reader_, *d, &dc, &dm).ok());
   EXPECT_EQ(dc.size(), 0u);
   EXPECT_EQ(dm.inspected_bytes, 0u);  // every row group skipped by its index entry
+}
+
+traceql::Attribute ParseAttribute(const std::string& text) {
+  auto q = traceql::Parse("{ " + text + " = nil }");
+  EXPECT_TRUE(q.ok()) << text;
+  return q->single()->pipeline.stages[0].spanset->filter->lhs->attribute;
+}
+
+// Tag names and values read column by column from the row groups equal what whole traces give.
+TEST_F(BlockSearchTest, ColumnarTagsEqualTagsOfWholeTraces) {
+  auto index = reader_->Index();
+  ASSERT_TRUE(index.ok());
+  std::vector<std::string> rowgroups;
+  for (const auto& e : *index) {
+    rowgroups.push_back(*reader_->ReadRowGroup(e));
+  }
+  search::ScopeSet all;
+  all.fill(true);
+  TagNames from_columns(0);
+  TagNames from_traces(0);
+  for (const std::string& bytes : rowgroups) {
+    auto rg = block::RowGroupReader::Open(ByteView(bytes));
+    ASSERT_TRUE(rg.ok());
+    ASSERT_TRUE(CollectRowGroupNames(**rg, all, &from_columns).ok());
+  }
+  for (const std::string& p : protos_) {
+    CollectNames(*traceql::eval::TraceFromProto(ByteView(p)), nullptr, all, &from_traces);
+  }
+  for (int i = 0; i < kTagScopes; ++i) {
+    EXPECT_EQ(from_columns.Sorted(static_cast<TagScope>(i)),
+              from_traces.Sorted(static_cast<TagScope>(i)))
+        << TagScopeName(static_cast<TagScope>(i));
+  }
+  EXPECT_FALSE(from_traces.Sorted(TagScope::kSpan).empty());
+  for (const char* attr :
+       {"resource.service.name", "span.http.status_code", ".ratio", "span.cached", ".tags", "name",
+        "event:name", "instrumentation:name", "rootName", "rootServiceName", "statusMessage",
+        "resource.k8s.namespace.name", "event.key", "link.kind", "span.missing"}) {
+    traceql::Attribute a = ParseAttribute(attr);
+    TagValues columns(0);
+    TagValues traces(0);
+    for (const std::string& bytes : rowgroups) {
+      auto rg = block::RowGroupReader::Open(ByteView(bytes));
+      ASSERT_TRUE(CollectRowGroupValues(**rg, a, &columns).ok());
+    }
+    for (const std::string& p : protos_) {
+      CollectValues(*traceql::eval::TraceFromProto(ByteView(p)), nullptr, a, &traces);
+    }
+    EXPECT_EQ(columns.Sorted(), traces.Sorted()) << attr;
+  }
+  // A filter reads only the spans it matches.
+  auto filter = Prepare({.query = "{ resource.service.name = \"svc-1\" && status = error }"});
+  TagValues names(0);
+  TagQuery q;
+  q.filter = filter.get();
+  q.values = true;
+  q.attribute = ParseAttribute("resource.service.name");
+  q.out_values = &names;
+  JobMetrics m;
+  ASSERT_TRUE(TagsInRowGroups(*reader_, 0, 0, q, &m).ok());
+  EXPECT_EQ(names.Sorted(), (std::vector<TypedValue>{{"string", "svc-1"}}));
+  TagValues limited(3);
+  q.filter = nullptr;
+  q.attribute = ParseAttribute("span.http.status_code");
+  q.out_values = &limited;
+  ASSERT_TRUE(TagsInRowGroups(*reader_, 0, 0, q, &m).ok());
+  EXPECT_EQ(limited.Sorted().size(), 3u);
+  EXPECT_TRUE(limited.Full());
 }
 
 TEST(PreparedSearchTest, BadAndMetricsQueriesAreInvalid) {

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include <grpcpp/grpcpp.h>
@@ -296,6 +297,89 @@ TEST_F(SearchTest, TenantsAreSeparated) {
   EXPECT_EQ(Ids(Search("q=%7B%7D", {{"X-Scope-OrgID", "team-a"}})),
             std::vector<std::string>{TrimmedHex(1)});
   EXPECT_EQ(Ids(Search("q=%7B%7D", {{"X-Scope-OrgID", "team-a|team-b"}})).size(), 2u);
+}
+
+// /api/search/tags, /api/v2/search/tags and the tag-values endpoints over live data and, with a
+// window, over the flushed block: the same answers both ways, in Tempo's shapes.
+TEST_F(SearchTest, TagNamesAndValues) {
+  Start();
+  int64_t now = NowSeconds();
+  uint64_t start = static_cast<uint64_t>(now - 60) * 1'000'000'000;
+  Push(MakeTrace({.seed = 1, .spans = 3, .service = "cart", .start_unix_nano = start}));
+  Push(MakeTrace({.seed = 2, .spans = 2, .service = "checkout", .start_unix_nano = start}));
+  const std::string window =
+      "start=" + std::to_string(now - 3600) + "&end=" + std::to_string(now + 60);
+  for (int pass = 0; pass < 2; ++pass) {
+    const std::string w = pass == 0 ? "" : "&" + window;
+    auto v1 = http_->Get("/api/search/tags?" + w);
+    ASSERT_EQ(v1->status, 200) << v1->body;
+    EXPECT_EQ(v1->body.rfind("{\"tagNames\":[\"cached\",\"http.status_code\","
+                             "\"k8s.namespace.name\",\"ratio\",\"service.name\"],",
+                             0),
+              0u)
+        << v1->body;
+    auto v2 = http_->Get("/api/v2/search/tags?" + w);
+    ASSERT_EQ(v2->status, 200);
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc = parser.parse(v2->body);
+    std::map<std::string, std::vector<std::string>> scopes;
+    for (simdjson::dom::element sc : doc["scopes"].get_array()) {
+      auto& tags = scopes[std::string(std::string_view(sc["name"]))];
+      for (simdjson::dom::element t : sc["tags"].get_array()) {
+        tags.emplace_back(std::string_view(t));
+      }
+    }
+    EXPECT_EQ(scopes["resource"], (std::vector<std::string>{"k8s.namespace.name", "service.name"}));
+    EXPECT_EQ(scopes["span"], (std::vector<std::string>{"cached", "http.status_code", "ratio"}));
+    EXPECT_EQ(scopes["event"], (std::vector<std::string>{"key"}));
+    EXPECT_EQ(scopes["intrinsic"].size(), 25u);
+    EXPECT_EQ(scopes["intrinsic"].front(), "duration");
+    auto values = http_->Get("/api/v2/search/tag/resource.service.name/values?" + w);
+    EXPECT_EQ(values->body.rfind("{\"tagValues\":[{\"type\":\"string\",\"value\":\"cart\"},"
+                                 "{\"type\":\"string\",\"value\":\"checkout\"}],",
+                                 0),
+              0u)
+        << values->body;
+    auto ints = http_->Get("/api/v2/search/tag/span.http.status_code/values?" + w);
+    EXPECT_NE(ints->body.find("{\"type\":\"int\",\"value\":\"202\"}"), std::string::npos)
+        << ints->body;
+    auto filtered = http_->Get(
+        "/api/v2/search/tag/name/values?q=" + Q("{ resource.service.name = \"checkout\" }") + w);
+    EXPECT_EQ(filtered->body.rfind("{\"tagValues\":[{\"type\":\"string\",\"value\":\"GET "
+                                   "/checkout\"},{\"type\":\"string\",\"value\":\"step-1\"}],",
+                                   0),
+              0u)
+        << filtered->body;
+    auto v1values = http_->Get("/api/search/tag/service.name/values?" + w);
+    EXPECT_EQ(v1values->body.rfind("{\"tagValues\":[\"cart\",\"checkout\"],", 0), 0u)
+        << v1values->body;
+    auto proto =
+        http_->Get("/api/v2/search/tags?scope=resource" + w, {{"Accept", "application/protobuf"}});
+    tempopb::SearchTagsV2Response pr;
+    ASSERT_TRUE(pr.ParseFromString(proto->body));
+    ASSERT_EQ(pr.scopes_size(), 1);
+    EXPECT_EQ(pr.scopes(0).name(), "resource");
+    if (pass == 0) {
+      Flush();
+    }
+  }
+  auto status = http_->Get("/api/v2/search/tag/status/values");
+  EXPECT_EQ(status->body.rfind("{\"tagValues\":[{\"type\":\"keyword\",\"value\":\"ok\"},", 0), 0u)
+      << status->body;
+  EXPECT_EQ(http_->Get("/api/search/tag/status.code/values")
+                ->body.rfind("{\"tagValues\":[\"unset\",\"ok\",\"error\"]", 0),
+            0u);
+  auto bad_scope = http_->Get("/api/v2/search/tags?scope=nope");
+  EXPECT_EQ(bad_scope->status, 400);
+  EXPECT_EQ(bad_scope->body, "invalid scope: nope");
+  auto bad_tag = http_->Get("/api/v2/search/tag/a%20b/values");
+  EXPECT_EQ(bad_tag->status, 400);
+  EXPECT_EQ(bad_tag->body.rfind("please provide a valid tagName: ", 0), 0u) << bad_tag->body;
+  // A filter that does not parse filters nothing.
+  auto lenient = http_->Get("/api/v2/search/tag/resource.service.name/values?q="
+                            + Q("{ resource.cluster = }"));
+  EXPECT_EQ(lenient->status, 200);
+  EXPECT_NE(lenient->body.find("checkout"), std::string::npos);
 }
 
 }  // namespace

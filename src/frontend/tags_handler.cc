@@ -1,0 +1,511 @@
+#include "frontend/tags_handler.h"
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "common/json_writer.h"
+#include "frontend/http_errors.h"
+#include "frontend/search_params.h"
+#include "model/tenant.h"
+#include "search/tag_search.h"
+#include "traceql/go_compat.h"
+#include "traceql/parser.h"
+
+namespace vivace::frontend {
+namespace {
+
+using search::TagScope;
+
+int64_t NowUnixSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool WantsProtobuf(const net::HttpRequest& request) {
+  auto accept = request.Header("accept");
+  return accept && accept->find("application/protobuf") != std::string_view::npos;
+}
+
+std::optional<std::string_view> Param(const net::HttpRequest& r, std::string_view name) {
+  auto v = r.Query(name);
+  if (!v || v->empty()) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+struct TagParams {
+  std::vector<std::string> tenants;
+  std::string scope;  // "" = none
+  uint32_t start_s = 0;
+  uint32_t end_s = 0;
+  uint32_t limit = 0;
+  std::shared_ptr<const search::PreparedSearch> filter;  // v2 `q`, null: none
+};
+
+Result<TagParams> ParseTagParams(const net::HttpRequest& r, bool v2) {
+  TagParams p;
+  if (auto s = Param(r, "scope")) {
+    static const std::vector<std::string_view> kScopes = {
+        "none", "resource", "span", "intrinsic", "event", "link", "instrumentation"};
+    if (std::find(kScopes.begin(), kScopes.end(), *s) == kScopes.end()) {
+      return Status::InvalidArgument(fmt::format("invalid scope: {}", *s));
+    }
+    p.scope = *s == "none" ? "" : std::string(*s);
+  }
+  if (auto s = Param(r, "start")) {
+    VV_ASSIGN_OR_RETURN(p.start_s, ParseUnixSeconds("start", *s));
+  }
+  if (auto e = Param(r, "end")) {
+    VV_ASSIGN_OR_RETURN(p.end_s, ParseUnixSeconds("end", *e));
+  }
+  if ((p.start_s != 0 || p.end_s != 0) && p.end_s <= p.start_s) {
+    return Status::InvalidArgument(fmt::format(
+        "http parameter start must be before end. received start={} end={}", p.start_s, p.end_s));
+  }
+  for (const char* name : {"limit", "maxStaleValues"}) {
+    if (auto s = Param(r, name)) {
+      auto v = traceql::GoAtoi(*s);
+      if (!v.ok()) {
+        return Status::InvalidArgument(fmt::format("invalid {}: {}", name, v.status().message()));
+      }
+      if (*v < 0) {
+        return Status::InvalidArgument(fmt::format("invalid {}: must be non-negative", name));
+      }
+      if (std::string_view(name) == "limit") {
+        p.limit = static_cast<uint32_t>(std::min<int64_t>(*v, UINT32_MAX));
+      }
+    }
+  }
+  if (auto q = Param(r, "q"); q && v2) {
+    std::string_view text = *q;
+    bool everything = text.find_first_not_of(" \t\r\n{}") == std::string_view::npos;
+    if (!everything) {
+      auto prepared = search::PreparedSearch::Create({.query = std::string(text), .limit = 0});
+      if (prepared.ok()) {  // lenient: a filter that does not compile filters nothing
+        p.filter = std::move(prepared).value();
+      }
+    }
+  }
+  return p;
+}
+
+// Parses a v2 tag name as TraceQL does (`resource.service.name`, `.x`, `name`, `span:kind`).
+Result<traceql::Attribute> ParseTagName(std::string_view tag) {
+  if (tag.empty()) {
+    return Status::InvalidArgument("please provide a non-empty tagName");
+  }
+  auto bad = [&](std::string_view why) {
+    return Status::InvalidArgument(fmt::format("please provide a valid tagName: {}", why));
+  };
+  if (tag.find_first_of("{}") != std::string_view::npos) {
+    return bad(tag);
+  }
+  auto q = traceql::Parse(fmt::format("{{ {} = nil }}", tag));
+  if (!q.ok()) {
+    return bad(q.status().message());
+  }
+  const traceql::SubQuery* sq = q->single();
+  if (sq == nullptr || sq->metrics != nullptr || sq->pipeline.stages.size() != 1) {
+    return bad(tag);
+  }
+  const traceql::Stage& stage = sq->pipeline.stages[0];
+  if (stage.kind != traceql::Stage::Kind::kSpanset || !stage.spanset
+      || stage.spanset->kind != traceql::SpansetExpr::Kind::kFilter || !stage.spanset->filter) {
+    return bad(tag);
+  }
+  const traceql::FieldExpr& f = *stage.spanset->filter;
+  // `x = nil` parses as a binary comparison or an absence test (unary) on the attribute.
+  bool shaped =
+      (f.kind == traceql::FieldExpr::Kind::kBinary || f.kind == traceql::FieldExpr::Kind::kUnary);
+  if (!shaped || !f.lhs || f.lhs->kind != traceql::FieldExpr::Kind::kAttribute) {
+    return bad(tag);
+  }
+  return f.lhs->attribute;
+}
+
+// Runs the tag query's jobs; returns the MetadataMetrics.
+Result<tempopb::MetadataMetrics> RunTagJobs(const SearchSharder* sharder, const TagParams& p,
+                                            const search::TagQuery& q, int64_t now) {
+  JobPlan plan = sharder->Plan(p.tenants, p.start_s, p.end_s, now);
+  tempopb::MetadataMetrics metrics;
+  metrics.set_totaljobs(static_cast<uint32_t>(plan.jobs.size()));
+  metrics.set_totalblocks(plan.total_blocks);
+  metrics.set_totalblockbytes(plan.total_block_bytes);
+  std::mutex mu;
+  VV_RETURN_IF_ERROR(sharder->Run(
+      plan,
+      [&q](const QueryJob& job, search::JobMetrics* m) {
+        if (job.recent) {
+          return search::TagsInMemory(*job.recent, q, m);
+        }
+        return search::TagsInRowGroups(*job.reader, job.first_rg, job.n_rgs, q, m);
+      },
+      [&q] { return q.values && q.out_values->Full(); },
+      [&](const search::JobMetrics& m) {
+        std::lock_guard<std::mutex> lock(mu);
+        metrics.set_completedjobs(metrics.completedjobs() + 1);
+        metrics.set_inspectedbytes(metrics.inspectedbytes() + m.inspected_bytes);
+      }));
+  return metrics;
+}
+
+void WriteMetricsJson(JsonWriter& w, const tempopb::MetadataMetrics& m) {
+  w.Key("metrics");
+  w.BeginObject();
+  if (m.inspectedbytes() != 0) {
+    w.Key("inspectedBytes");
+    w.Uint64String(m.inspectedbytes());
+  }
+  if (m.totaljobs() != 0) {
+    w.Key("totalJobs");
+    w.Uint(m.totaljobs());
+  }
+  if (m.completedjobs() != 0) {
+    w.Key("completedJobs");
+    w.Uint(m.completedjobs());
+  }
+  if (m.totalblocks() != 0) {
+    w.Key("totalBlocks");
+    w.Uint(m.totalblocks());
+  }
+  if (m.totalblockbytes() != 0) {
+    w.Key("totalBlockBytes");
+    w.Uint64String(m.totalblockbytes());
+  }
+  w.EndObject();
+}
+
+std::vector<std::string> Truncated(std::vector<std::string> v, uint32_t limit) {
+  if (limit != 0 && v.size() > limit) {
+    v.resize(limit);
+  }
+  return v;
+}
+
+net::HttpResponse NamesResponse(const net::HttpRequest& request, const TagParams& p,
+                                const search::TagNames& names,
+                                const tempopb::MetadataMetrics& metrics, bool v2) {
+  bool proto = WantsProtobuf(request);
+  if (!v2) {
+    std::vector<std::string> out;
+    if (p.scope == "intrinsic") {
+      out = IntrinsicTagNames();
+    } else {
+      for (int i = 0; i < search::kTagScopes; ++i) {
+        auto s = names.Sorted(static_cast<TagScope>(i));
+        out.insert(out.end(), s.begin(), s.end());
+      }
+      std::sort(out.begin(), out.end());
+      out.erase(std::unique(out.begin(), out.end()), out.end());
+    }
+    out = Truncated(std::move(out), p.limit);
+    if (proto) {
+      tempopb::SearchTagsResponse r;
+      for (auto& n : out) {
+        r.add_tagnames(std::move(n));
+      }
+      *r.mutable_metrics() = metrics;
+      return net::HttpResponse::Protobuf(200, r.SerializeAsString());
+    }
+    std::string body;
+    JsonWriter w(&body);
+    w.BeginObject();
+    w.Key("tagNames");
+    w.BeginArray();
+    for (const auto& n : out) {
+      w.String(n);
+    }
+    w.EndArray();
+    WriteMetricsJson(w, metrics);
+    w.EndObject();
+    return net::HttpResponse::Json(200, std::move(body));
+  }
+  tempopb::SearchTagsV2Response r;
+  if (p.scope.empty() || p.scope == "intrinsic") {
+    auto* s = r.add_scopes();
+    s->set_name("intrinsic");
+    for (auto& n : Truncated(IntrinsicTagNames(), p.limit)) {
+      s->add_tags(std::move(n));
+    }
+  }
+  for (int i = 0; i < search::kTagScopes; ++i) {
+    auto ts = static_cast<TagScope>(i);
+    auto list = names.Sorted(ts);
+    if (list.empty() || (!p.scope.empty() && p.scope != search::TagScopeName(ts))) {
+      continue;
+    }
+    auto* s = r.add_scopes();
+    s->set_name(std::string(search::TagScopeName(ts)));
+    for (auto& n : list) {
+      s->add_tags(std::move(n));
+    }
+  }
+  *r.mutable_metrics() = metrics;
+  if (proto) {
+    return net::HttpResponse::Protobuf(200, r.SerializeAsString());
+  }
+  std::string body;
+  JsonWriter w(&body);
+  w.BeginObject();
+  w.Key("scopes");
+  w.BeginArray();
+  for (const auto& s : r.scopes()) {
+    w.BeginObject();
+    w.Key("name");
+    w.String(s.name());
+    w.Key("tags");
+    w.BeginArray();
+    for (const auto& t : s.tags()) {
+      w.String(t);
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  WriteMetricsJson(w, metrics);
+  w.EndObject();
+  return net::HttpResponse::Json(200, std::move(body));
+}
+
+// Tempo's fixed answers for v2 intrinsics; nullopt when the data must be read.
+std::optional<std::vector<search::TypedValue>> FixedValues(const traceql::Attribute& a) {
+  using traceql::Intrinsic;
+  switch (a.intrinsic) {
+    case Intrinsic::kNone:
+    case Intrinsic::kName:
+    case Intrinsic::kStatusMessage:
+    case Intrinsic::kTraceRootSpan:
+    case Intrinsic::kTraceRootService:
+    case Intrinsic::kEventName:
+    case Intrinsic::kInstrumentationName:
+    case Intrinsic::kInstrumentationVersion:
+      return std::nullopt;
+    case Intrinsic::kStatus:
+      return std::vector<search::TypedValue>{
+          {"keyword", "ok"}, {"keyword", "error"}, {"keyword", "unset"}};
+    case Intrinsic::kKind:
+      return std::vector<search::TypedValue>{{"keyword", "client"},   {"keyword", "server"},
+                                             {"keyword", "producer"}, {"keyword", "consumer"},
+                                             {"keyword", "internal"}, {"keyword", "unspecified"}};
+    default:
+      return std::vector<search::TypedValue>{};
+  }
+}
+
+net::HttpResponse ValuesResponse(const net::HttpRequest& request,
+                                 const std::vector<search::TypedValue>& values,
+                                 const tempopb::MetadataMetrics& metrics, bool v2) {
+  bool proto = WantsProtobuf(request);
+  if (proto) {
+    if (v2) {
+      tempopb::SearchTagValuesV2Response r;
+      for (const auto& v : values) {
+        auto* tv = r.add_tagvalues();
+        tv->set_type(v.type);
+        tv->set_value(v.value);
+      }
+      *r.mutable_metrics() = metrics;
+      return net::HttpResponse::Protobuf(200, r.SerializeAsString());
+    }
+    tempopb::SearchTagValuesResponse r;
+    for (const auto& v : values) {
+      r.add_tagvalues(v.value);
+    }
+    *r.mutable_metrics() = metrics;
+    return net::HttpResponse::Protobuf(200, r.SerializeAsString());
+  }
+  std::string body;
+  JsonWriter w(&body);
+  w.BeginObject();
+  w.Key("tagValues");
+  w.BeginArray();
+  for (const auto& v : values) {
+    if (v2) {
+      w.BeginObject();
+      w.Key("type");
+      w.String(v.type);
+      if (!v.value.empty()) {
+        w.Key("value");
+        w.String(v.value);
+      }
+      w.EndObject();
+    } else {
+      w.String(v.value);
+    }
+  }
+  w.EndArray();
+  WriteMetricsJson(w, metrics);
+  w.EndObject();
+  return net::HttpResponse::Json(200, std::move(body));
+}
+
+}  // namespace
+
+const std::vector<std::string>& IntrinsicTagNames() {
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> v = {"duration",
+                                  "name",
+                                  "status",
+                                  "statusMessage",
+                                  "kind",
+                                  "rootServiceName",
+                                  "rootName",
+                                  "traceDuration",
+                                  "event:name",
+                                  "event:timeSinceStart",
+                                  "link:spanID",
+                                  "link:traceID",
+                                  "instrumentation:name",
+                                  "instrumentation:version",
+                                  "trace:id",
+                                  "span:id",
+                                  "span:parentID",
+                                  "span:status",
+                                  "span:statusMessage",
+                                  "span:duration",
+                                  "span:name",
+                                  "span:kind",
+                                  "trace:rootName",
+                                  "trace:rootService",
+                                  "trace:duration"};
+    std::sort(v.begin(), v.end());
+    return v;
+  }();
+  return kNames;
+}
+
+void TagsHandler::HandleNames(net::HttpRequest request, net::Responder respond, bool v2) const {
+  auto tenants = model::ResolveReadTenants(tenancy_.multitenancy, request.Header("x-scope-orgid"),
+                                           tenancy_.multi_tenant_queries);
+  if (!tenants.ok()) {
+    respond(ErrorResponse(tenants.status()));
+    return;
+  }
+  auto params = ParseTagParams(request, v2);
+  if (!params.ok()) {
+    respond(ErrorResponse(params.status()));
+    return;
+  }
+  params->tenants = std::move(tenants).value();
+  auto work = [this, p = std::move(params).value(), request = std::move(request), respond, v2]() {
+    search::ScopeSet scopes{};
+    for (int i = 0; i < search::kTagScopes; ++i) {
+      auto ts = static_cast<TagScope>(i);
+      bool unscoped_v1 = !v2 && (ts == TagScope::kResource || ts == TagScope::kSpan);
+      scopes[i] = p.scope.empty() ? (v2 || unscoped_v1) : p.scope == search::TagScopeName(ts);
+    }
+    // Limits apply per scope once collected (v2) or to the merged list (v1).
+    search::TagNames names(0);
+    search::TagQuery q;
+    q.filter = p.filter.get();
+    q.scopes = scopes;
+    q.names = &names;
+    Result<tempopb::MetadataMetrics> metrics = tempopb::MetadataMetrics();
+    if (p.scope != "intrinsic") {
+      metrics = RunTagJobs(sharder_, p, q, NowUnixSeconds());
+    }
+    if (!metrics.ok()) {
+      respond(ErrorResponse(metrics.status()));
+      return;
+    }
+    TagParams limited = p;
+    if (v2 && p.limit != 0) {
+      search::TagNames capped(p.limit);
+      for (int i = 0; i < search::kTagScopes; ++i) {
+        for (const auto& n : names.Sorted(static_cast<TagScope>(i))) {
+          capped.Add(static_cast<TagScope>(i), n);
+        }
+      }
+      respond(NamesResponse(request, limited, capped, *metrics, v2));
+      return;
+    }
+    respond(NamesResponse(request, limited, names, *metrics, v2));
+  };
+  if (!pool_->Submit(work)) {
+    respond(net::HttpResponse::Text(503, "server is shutting down"));
+  }
+}
+
+void TagsHandler::HandleValues(net::HttpRequest request, net::Responder respond, bool v2) const {
+  auto tenants = model::ResolveReadTenants(tenancy_.multitenancy, request.Header("x-scope-orgid"),
+                                           tenancy_.multi_tenant_queries);
+  if (!tenants.ok()) {
+    respond(ErrorResponse(tenants.status()));
+    return;
+  }
+  std::string tag(request.PathParam("tagName"));
+  traceql::Attribute attr;
+  if (v2) {
+    auto a = ParseTagName(tag);
+    if (!a.ok()) {
+      respond(ErrorResponse(a.status()));
+      return;
+    }
+    attr = std::move(a).value();
+  } else {
+    if (tag.empty()) {
+      respond(ErrorResponse(Status::InvalidArgument("please provide a non-empty tagName")));
+      return;
+    }
+    attr = traceql::Attribute::Unscoped(tag);
+  }
+  auto params = ParseTagParams(request, v2);
+  if (!params.ok()) {
+    respond(ErrorResponse(params.status()));
+    return;
+  }
+  params->tenants = std::move(tenants).value();
+  auto work = [this, p = std::move(params).value(), request = std::move(request), respond, v2,
+               attr = std::move(attr), tag = std::move(tag)]() {
+    std::vector<search::TypedValue> values;
+    tempopb::MetadataMetrics metrics;
+    std::optional<std::vector<search::TypedValue>> fixed;
+    if (v2) {
+      fixed = FixedValues(attr);
+    } else if (tag == "status.code") {
+      fixed = std::vector<search::TypedValue>{
+          {"string", "unset"}, {"string", "ok"}, {"string", "error"}};
+    } else if (tag == "error") {
+      fixed = std::vector<search::TypedValue>{{"string", "true"}};
+    }
+    if (fixed) {
+      values = std::move(*fixed);
+    } else {
+      search::TagValues collected(p.limit);
+      search::TagQuery q;
+      q.filter = p.filter.get();
+      q.values = true;
+      q.attribute = attr;
+      q.out_values = &collected;
+      auto m = RunTagJobs(sharder_, p, q, NowUnixSeconds());
+      if (!m.ok()) {
+        respond(ErrorResponse(m.status()));
+        return;
+      }
+      metrics = *m;
+      values = collected.Sorted();
+      if (!v2) {  // v1 lists distinct strings
+        std::vector<search::TypedValue> unique;
+        std::sort(values.begin(), values.end(),
+                  [](const auto& a, const auto& b) { return a.value < b.value; });
+        for (auto& v : values) {
+          if (unique.empty() || unique.back().value != v.value) {
+            unique.push_back(std::move(v));
+          }
+        }
+        values = std::move(unique);
+      }
+    }
+    respond(ValuesResponse(request, values, metrics, v2));
+  };
+  if (!pool_->Submit(work)) {
+    respond(net::HttpResponse::Text(503, "server is shutting down"));
+  }
+}
+
+}  // namespace vivace::frontend
