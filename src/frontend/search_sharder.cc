@@ -13,8 +13,6 @@
 namespace vivace::frontend {
 namespace {
 
-constexpr int64_t kNanos = 1'000'000'000;
-
 // Everything the jobs of one query share; owned jointly by the caller and the helper tasks,
 // since a helper may start after the query has finished.
 struct RunState {
