@@ -194,12 +194,10 @@ Result<Pass> RunPass(std::vector<Block>& blocks, const traceql::CompiledQuery& q
   bool first_results = evaluator == nullptr;
   for (Block& b : blocks) {
     for (const block::RowGroupEntry& e : b.row_groups) {
-      const double r0 = ThreadCpuSeconds();
       const auto w0 = Clock::now();
       VV_ASSIGN_OR_RETURN(std::string bytes, b.reader->ReadRowGroup(e));
       p.read_s += Seconds(w0, Clock::now());
       const double c0 = ThreadCpuSeconds();
-      (void)r0;
       VV_ASSIGN_OR_RETURN(auto rg, block::RowGroupReader::Open(ByteView(bytes)));
       p.open_s += ThreadCpuSeconds() - c0;
       VV_ASSIGN_OR_RETURN(std::vector<uint32_t> candidates, scanner.Scan(*rg, &p.stats));

@@ -99,7 +99,7 @@ Result<bool> MatchValues(block::RowGroupReader& rg, uint16_t column, AttrType t,
     case AttrType::kInt:
     case AttrType::kDouble:
     case AttrType::kBool: {
-      IntMatcher m;
+      IntMatcher m;  // kInt only
       if (t == AttrType::kInt) {
         m = pred.ForInts(StaticType::kInt);
         if (m.never()) {

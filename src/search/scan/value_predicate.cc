@@ -57,6 +57,8 @@ ValuePredicate::ValuePredicate(Op op, std::vector<Static> operands) : op_(op) {
       regexes_.push_back(std::move(re));
     }
   }
+  int_ints_ = ComputeInts(StaticType::kInt);
+  duration_ints_ = ComputeInts(StaticType::kDuration);
 }
 
 ValuePredicate::~ValuePredicate() = default;
@@ -185,7 +187,7 @@ bool ValuePredicate::MatchIntSlow(StaticType t, int64_t v) const {
   return MatchStatic(t == StaticType::kDuration ? Static::Duration(v) : Static::Int(v));
 }
 
-IntMatcher ValuePredicate::ForInts(StaticType t) const {
+IntMatcher ValuePredicate::ComputeInts(StaticType t) const {
   IntMatcher m;
   if (!TypeCanMatch(t)) {
     return m;  // never

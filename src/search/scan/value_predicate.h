@@ -58,8 +58,11 @@ class ValuePredicate {
   // Any static value (status, kind, ...): EvalBinary.
   bool MatchStatic(const traceql::Static& v) const;
 
-  // The int matcher for values of static type `t` (kInt or kDuration).
-  IntMatcher ForInts(traceql::StaticType t) const;
+  // The int matcher for values of static type `t` (kInt or kDuration); computed once, when
+  // the predicate is built.
+  const IntMatcher& ForInts(traceql::StaticType t) const {
+    return t == traceql::StaticType::kDuration ? duration_ints_ : int_ints_;
+  }
 
   bool MatchInt(const IntMatcher& m, traceql::StaticType t, int64_t v) const {
     if (!m.slow) {
@@ -70,12 +73,15 @@ class ValuePredicate {
 
  private:
   bool MatchIntSlow(traceql::StaticType t, int64_t v) const;
+  IntMatcher ComputeInts(traceql::StaticType t) const;
 
   traceql::Op op_;
   traceql::Static operand_;
   bool usable_ = true;
   std::vector<std::unique_ptr<re2::RE2>> regexes_;  // regex ops on string (array) operands
   std::vector<std::string> strings_;                // string (array) operand
+  IntMatcher int_ints_;
+  IntMatcher duration_ints_;
 };
 
 }  // namespace vivace::search
