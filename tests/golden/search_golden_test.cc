@@ -111,6 +111,7 @@ class Dataset {
 
  private:
   uint64_t Next(uint64_t n) { return rng_() % n; }
+
   std::mt19937_64 rng_;
 };
 
