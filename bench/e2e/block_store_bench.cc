@@ -17,7 +17,9 @@
 // Ends with a `RESULT {...}` line for scripts.
 //
 // With --compact, then compacts the store until nothing is left to compact and reports the
-// compaction's throughput (block bytes and spans of input per CPU-second) and warm trace-by-ID
+// compaction's throughput (block bytes and spans of input per CPU-second), search latency
+// through the in-process frontend (limit=20, median of 5 after a warm-up) before and after
+// compacting, and warm trace-by-ID
 // latency after it.
 //
 //   block_store_bench [--spans=10000000] [--blocks=20] [--queries=5000] [--cold-queries=200]
@@ -43,6 +45,7 @@
 #include "blocklist/blocklist.h"
 #include "compactor/compactor.h"
 #include "config/config.h"
+#include "frontend/search_sharder.h"
 #include "ingester/block_flush.h"
 #include "ingester/fragments.h"
 #include "loadgen/request_template.h"
@@ -305,7 +308,61 @@ int Run(const Args& args) {
       static_cast<double>(total_spans) / write_s, static_cast<double>(otlp_bytes) / write_s / 1e6,
       bps, zps, Percentile(warm, 0.5), Percentile(warm, 0.99), Percentile(cold_data, 0.5),
       Percentile(cold_data, 0.99), Percentile(cold, 0.5), Percentile(cold, 0.99));
+  // Search through the frontend's jobs over every block of the store (limit 20); per query the
+  // median wall time of 5 runs after a warm-up, and the bytes the last run inspected.
+  const std::vector<std::pair<std::string, std::string>> search_queries = {
+      {"service", "{ resource.service.name = \"checkout\" }"},
+      {"status=error", "{ status = error }"},
+      {"int attribute", "{ span.http.response.status_code = 500 }"},
+      {"structural", "{ resource.service.name = \"frontend\" } >> { status = error }"},
+      {"no match", "{ resource.service.name = \"nope\" }"},
+  };
+
+  struct SearchFigure {
+    double median_ms = 0;
+    uint64_t inspected_bytes = 0;
+  };
+
+  auto search_latency = [&](querier::Querier& querier) {
+    std::vector<SearchFigure> out;
+    int64_t lo = INT64_MAX;
+    int64_t hi = 0;
+    for (const auto& m : blocks.Blocks("bench")->metas) {
+      lo = std::min(lo, m.start_time);
+      hi = std::max(hi, m.end_time);
+    }
+    frontend::SearchSharder sharder(
+        &querier, {.query_backend_after_s = 0, .concurrency = cfg.querier.max_concurrent_queries});
+    for (const auto& [name, text] : search_queries) {
+      auto prepared = search::PreparedSearch::Create({.query = text,
+                                                      .limit = 20,
+                                                      .start_unix_s = static_cast<uint32_t>(lo),
+                                                      .end_unix_s = static_cast<uint32_t>(hi + 1)});
+      if (!prepared.ok()) {
+        std::fprintf(stderr, "%s: %s\n", text.c_str(), prepared.status().ToString().c_str());
+        std::exit(1);
+      }
+      std::vector<double> ms;
+      SearchFigure f;
+      for (int r = 0; r <= 5; ++r) {
+        auto t0 = Clock::now();
+        auto resp = sharder.Search({"bench"}, *prepared, hi + 10);
+        if (!resp.ok()) {
+          std::fprintf(stderr, "%s: %s\n", text.c_str(), resp.status().ToString().c_str());
+          std::exit(1);
+        }
+        if (r > 0) {
+          ms.push_back(Seconds(t0, Clock::now()) * 1e3);
+        }
+        f.inspected_bytes = resp->metrics().inspectedbytes();
+      }
+      f.median_ms = Percentile(ms, 0.5);
+      out.push_back(f);
+    }
+    return out;
+  };
   if (args.compact) {
+    const std::vector<SearchFigure> search_before = search_latency(q);
     // Compact until the selector finds nothing left, as the compactor does over its cycles.
     compactor::CompactorOptions co;
     co.block_retention = std::chrono::hours(24 * 365 * 100);  // the store's times are in 2025
@@ -353,14 +410,23 @@ int Run(const Args& args) {
     }
     std::printf("%-46s %zu -> %zu blocks (max level %u), %d jobs in %d cycles\n", "compaction",
                 before, after_blocks->metas.size(), max_level, total.jobs, cycles);
-    std::printf("%-46s %.1f MB/s of block input per core (%.1f MB/s wall), %.0f spans/s per core, "
-                "%.1f MB/s of traces rebuilt per core\n",
-                "compaction throughput", static_cast<double>(total.bytes_read) / cpu / 1e6,
-                static_cast<double>(total.bytes_read) / wall / 1e6,
-                static_cast<double>(total.spans_read) / cpu,
-                static_cast<double>(total.otlp_bytes) / cpu / 1e6);
+    std::printf(
+        "%-46s %.1f MB/s of block input per core (%.1f MB/s wall), %.0f spans/s per core, "
+        "%.1f MB/s of traces rebuilt per core\n",
+        "compaction throughput", static_cast<double>(total.bytes_read) / cpu / 1e6,
+        static_cast<double>(total.bytes_read) / wall / 1e6,
+        static_cast<double>(total.spans_read) / cpu,
+        static_cast<double>(total.otlp_bytes) / cpu / 1e6);
     std::printf("%-46s p50 %.3f ms  p99 %.3f ms  (%zu lookups)\n", "trace by ID, warm, compacted",
                 Percentile(after, 0.5), Percentile(after, 0.99), after.size());
+    const std::vector<SearchFigure> search_after = search_latency(q);
+    for (size_t i = 0; i < search_queries.size(); ++i) {
+      std::printf("%-46s %8.1f ms -> %8.1f ms  (%.1f -> %.1f MB inspected)\n",
+                  ("search " + search_queries[i].first + ", before -> after").c_str(),
+                  search_before[i].median_ms, search_after[i].median_ms,
+                  static_cast<double>(search_before[i].inspected_bytes) / 1e6,
+                  static_cast<double>(search_after[i].inspected_bytes) / 1e6);
+    }
     std::printf(
         "RESULT_COMPACTION {\"blocks_before\":%zu,\"blocks_after\":%zu,\"jobs\":%d,"
         "\"input_mb_per_core_s\":%.2f,\"spans_per_core_s\":%.0f,\"cpu_s\":%.2f,"
