@@ -197,7 +197,7 @@ Result<tempopb::SearchResponse> SearchSharder::Search(
     int64_t now_unix_s) const {
   const search::SearchOptions& o = search->options();
   JobPlan plan = Plan(tenants, o.start_unix_s, o.end_unix_s, now_unix_s);
-  search::SearchCombiner combiner(o.limit);
+  search::SearchCombiner combiner(o.limit, search->most_recent());
   combiner.SetPlan(static_cast<uint32_t>(plan.jobs.size()), plan.total_blocks,
                    plan.total_block_bytes);
   if (search->noop()) {

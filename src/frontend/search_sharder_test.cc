@@ -94,6 +94,18 @@ TEST_F(SearchSharderTest, LimitStopsEarlyWithTheMostRecentBlockFirst) {
   EXPECT_LT(r->metrics().inspectedtraces(), 360u);
 }
 
+TEST_F(SearchSharderTest, MostRecentHintReadsEverythingForTheNewest) {
+  // Block 2's traces are the newest that match; the jobs of blocks 5, 4, 3 run first.
+  auto r = Search("{ resource.service.name =~ \"block-[0-2]\" } with(most_recent=true)", 3,
+                  kBase - 10, kBase + 10'000);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->traces_size(), 3);
+  EXPECT_EQ(r->metrics().completedjobs(), r->metrics().totaljobs());
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(r->traces(i).starttimeunixnano(), (kBase + 2000 + 59 - i) * 1'000'000'000);
+  }
+}
+
 TEST_F(SearchSharderTest, WindowsSkipBlocks) {
   auto r = Search("{ resource.service.name =~ \"block-[0-9]\" }", 0, kBase + 2000, kBase + 3030);
   ASSERT_TRUE(r.ok());

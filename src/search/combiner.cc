@@ -79,11 +79,27 @@ bool SearchCombiner::Add(tempopb::TraceSearchMetadata md) {
     return true;
   }
   if (limit_ != 0 && traces_.size() >= limit_) {
-    return false;
+    if (!keep_most_recent_) {
+      return false;
+    }
+    // Replace the trace that starts first, if this one starts later.
+    size_t oldest = 0;
+    for (size_t i = 1; i < traces_.size(); ++i) {
+      if (traces_[i].starttimeunixnano() < traces_[oldest].starttimeunixnano()) {
+        oldest = i;
+      }
+    }
+    if (md.starttimeunixnano() <= traces_[oldest].starttimeunixnano()) {
+      return false;
+    }
+    by_id_.erase(traces_[oldest].traceid());
+    by_id_.emplace(md.traceid(), oldest);
+    traces_[oldest] = std::move(md);
+    return true;
   }
   by_id_.emplace(md.traceid(), traces_.size());
   traces_.push_back(std::move(md));
-  if (limit_ != 0 && traces_.size() >= limit_) {
+  if (limit_ != 0 && traces_.size() >= limit_ && !keep_most_recent_) {
     full_.store(true, std::memory_order_relaxed);
   }
   return true;

@@ -5,7 +5,8 @@
 // filled from whichever part had them, per-service counts the larger of the two, spansets
 // matched by their by() attributes keeping the one with more matches), metrics summed. The
 // search is done once `limit` distinct traces are held; Final() lists them most recent first,
-// with `<root span not yet received>` for traces whose root span was not found. Thread-safe.
+// with `<root span not yet received>` for traces whose root span was not found (or, with
+// `keep_most_recent`, keeps the `limit` most recent traces of all jobs). Thread-safe.
 
 #include <atomic>
 #include <cstdint>
@@ -26,7 +27,11 @@ struct JobMetrics {
 
 class SearchCombiner {
  public:
-  explicit SearchCombiner(uint32_t limit) : limit_(limit) {}
+  // With `keep_most_recent` (the query hint `with(most_recent=true)`) the combiner keeps the
+  // `limit` traces that start last instead of the first found, and is never full: every job
+  // must run.
+  explicit SearchCombiner(uint32_t limit, bool keep_most_recent = false)
+      : limit_(limit), keep_most_recent_(keep_most_recent) {}
 
   // Adds one trace's result. Returns false once the limit is reached (later traces are dropped
   // unless they merge into one already held).
@@ -45,6 +50,7 @@ class SearchCombiner {
 
  private:
   const uint32_t limit_;
+  const bool keep_most_recent_;
   std::atomic<bool> full_{false};
   mutable std::mutex mu_;
   std::vector<tempopb::TraceSearchMetadata> traces_;

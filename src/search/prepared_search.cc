@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "traceql/eval/search.h"
+#include "traceql/hints.h"
 
 namespace vivace::search {
 namespace {
@@ -30,6 +31,8 @@ Result<std::shared_ptr<const PreparedSearch>> PreparedSearch::Create(const Searc
         "/api/metrics/query_range");
   }
   p->noop_ = traceql::IsNoop(p->compiled_.query);
+  p->most_recent_ =
+      traceql::HintBool(p->compiled_.query, traceql::kHintMostRecent, false).value_or(false);
   VV_ASSIGN_OR_RETURN(p->evaluator_, traceql::eval::Evaluator::Create(p->compiled_.query));
   return std::shared_ptr<const PreparedSearch>(std::move(p));
 }

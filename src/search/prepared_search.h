@@ -47,6 +47,10 @@ class PreparedSearch {
   // The query can match nothing (`{ false }`): nothing needs to be read.
   bool noop() const { return noop_; }
 
+  // The hint `with(most_recent=true)`: the newest traces of the whole window, not the first
+  // found.
+  bool most_recent() const { return most_recent_; }
+
   bool has_window() const { return options_.start_unix_s != 0 || options_.end_unix_s != 0; }
 
   // Whether data spanning [start_ns, end_ns] may hold traces in the time window.
@@ -70,6 +74,7 @@ class PreparedSearch {
   traceql::CompiledQuery compiled_;
   std::unique_ptr<traceql::eval::Evaluator> evaluator_;
   bool noop_ = false;
+  bool most_recent_ = false;
 };
 
 }  // namespace vivace::search

@@ -99,6 +99,20 @@ TEST(CombinerTest, MergesByTraceIdAndStopsAtLimit) {
   EXPECT_EQ(r.metrics().totalblockbytes(), 1000u);
 }
 
+TEST(CombinerTest, MostRecentKeepsTheNewestOfAllJobs) {
+  SearchCombiner c(2, /*keep_most_recent=*/true);
+  EXPECT_TRUE(c.Add(Md("a", 100, 1, 1)));
+  EXPECT_TRUE(c.Add(Md("b", 300, 1, 1)));
+  EXPECT_FALSE(c.Full());                   // every job must run
+  EXPECT_FALSE(c.Add(Md("c", 50, 1, 1)));   // older than both
+  EXPECT_TRUE(c.Add(Md("d", 200, 1, 1)));   // replaces a
+  EXPECT_FALSE(c.Add(Md("a", 100, 1, 1)));  // older again: dropped
+  tempopb::SearchResponse r = c.Final();
+  ASSERT_EQ(r.traces_size(), 2);
+  EXPECT_EQ(r.traces(0).traceid(), "b");
+  EXPECT_EQ(r.traces(1).traceid(), "d");
+}
+
 class BlockSearchTest : public ::testing::Test {
  protected:
   static constexpr uint64_t kBase = 1'700'000'000'000'000'000;
