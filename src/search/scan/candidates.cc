@@ -643,7 +643,21 @@ Result<std::vector<uint32_t>> CandidateScanner::Scan(block::RowGroupReader& rg,
 Result<std::vector<uint32_t>> CandidateTraces(block::RowGroupReader& rg,
                                               const traceql::FetchRequest& request,
                                               ScanStats* stats) {
-  return CandidateScanner(request).Scan(rg, stats);
+  // A search calls this once per row group with the same request: keep the last compiled
+  // scanner of this thread (compiling costs regexes and integer-range bisections).
+  struct Last {
+    std::vector<traceql::Condition> conditions;
+    bool all_conditions = true;
+    std::unique_ptr<CandidateScanner> scanner;
+  };
+  thread_local Last last;
+  if (last.scanner == nullptr || last.all_conditions != request.all_conditions
+      || last.conditions != request.conditions) {
+    last.scanner = std::make_unique<CandidateScanner>(request);
+    last.conditions = request.conditions;
+    last.all_conditions = request.all_conditions;
+  }
+  return last.scanner->Scan(rg, stats);
 }
 
 }  // namespace vivace::search
