@@ -56,6 +56,50 @@ bool DictionaryTable(const block::Dictionary& dict, const ValuePredicate& pred,
   return any;
 }
 
+}  // namespace
+
+Status LookupCodes(block::RowGroupReader& rg, uint16_t column, const std::vector<uint8_t>& table,
+                   ScanStats* stats, uint8_t* out) {
+  const block::ChunkDesc* c = rg.chunk(column);
+  if (c == nullptr) {
+    return Status::Ok();
+  }
+  // What a page must show to hold a wanted code: its code range and signature.
+  uint64_t signature = 0;
+  uint64_t lo = UINT64_MAX;
+  uint64_t hi = 0;
+  for (size_t code = 0; code < table.size(); ++code) {
+    if (table[code] != 0) {
+      signature |= uint64_t{1} << (code & 63);
+      lo = std::min<uint64_t>(lo, code);
+      hi = std::max<uint64_t>(hi, code);
+    }
+  }
+  if (stats != nullptr) {
+    stats->bytes_read += c->dict_length;
+  }
+  std::vector<uint64_t> codes;
+  const uint8_t* tab = table.data();
+  for (size_t p = 0; p < c->pages.size(); ++p) {
+    const block::PageIndexEntry& e = c->pages[p];
+    if ((e.code_signature & signature) == 0 || e.max < lo || e.min > hi) {
+      continue;  // no wanted code in this page: its values stay 0 and it is not decoded
+    }
+    codes.clear();
+    VV_RETURN_IF_ERROR(rg.ReadCodes(column, c->value_starts[p], e.n_values, &codes));
+    if (stats != nullptr) {
+      stats->bytes_read += e.stored_len;
+    }
+    uint8_t* o = out + c->value_starts[p];
+    for (size_t i = 0; i < codes.size(); ++i) {
+      o[i] = tab[codes[i]];
+    }
+  }
+  return Status::Ok();
+}
+
+namespace {
+
 // hits[i] = whether value i of the column (all its values; a sparse column's values in owner
 // order) satisfies `pred` when read as type `t`. Returns whether any does.
 Result<bool> MatchValues(block::RowGroupReader& rg, uint16_t column, AttrType t,
@@ -77,13 +121,7 @@ Result<bool> MatchValues(block::RowGroupReader& rg, uint16_t column, AttrType t,
         if (!DictionaryTable(*dict, pred, &table)) {
           return false;  // no value of the chunk matches: its codes are not even read
         }
-        std::vector<uint64_t> codes;
-        codes.reserve(n);
-        VV_RETURN_IF_ERROR(rg.ReadCodes(column, 0, n, &codes));
-        CountColumnBytes(rg, column, stats);
-        for (uint32_t i = 0; i < n; ++i) {
-          h[i] = table[codes[i]];
-        }
+        VV_RETURN_IF_ERROR(LookupCodes(rg, column, table, stats, h));
         return true;
       }
       std::vector<std::string_view> values;
@@ -170,16 +208,7 @@ Status ScanStringColumn(block::RowGroupReader& rg, uint16_t column, const ValueP
     if (!DictionaryTable(*dict, pred, &table)) {
       return Status::Ok();
     }
-    std::vector<uint64_t> codes;
-    codes.reserve(n);
-    VV_RETURN_IF_ERROR(rg.ReadCodes(column, 0, n, &codes));
-    CountColumnBytes(rg, column, stats);
-    uint8_t* s = sel->data();
-    const uint8_t* tab = table.data();
-    for (uint32_t i = 0; i < n; ++i) {
-      s[i] = tab[codes[i]];
-    }
-    return Status::Ok();
+    return LookupCodes(rg, column, table, stats, sel->data());
   }
   std::vector<std::string_view> values;
   values.reserve(n);

@@ -34,6 +34,12 @@ Status ScanAttribute(block::RowGroupReader& rg, block::AttrScope s, std::string_
                      AttrTest test, const ValuePredicate* pred, ScanStats* stats,
                      std::vector<uint8_t>* sel);
 
+// out[i] = table[code of value i] for the values of a dictionary-coded column, decoding only
+// the pages whose code range and code signature admit a code the table selects (the others'
+// bytes are left as they are: the caller zeroes `out`, one byte per value).
+Status LookupCodes(block::RowGroupReader& rg, uint16_t column, const std::vector<uint8_t>& table,
+                   ScanStats* stats, uint8_t* out);
+
 // A string column of any table tested row by row (dense; without a chunk every row is "").
 Status ScanStringColumn(block::RowGroupReader& rg, uint16_t column, const ValuePredicate& pred,
                         ScanStats* stats, std::vector<uint8_t>* sel);

@@ -362,6 +362,40 @@ class RowGroupScan {
         }
       }
     }
+    const block::ChunkDesc* ch = rg_.chunk(c.column);
+    if (ch != nullptr && !m.slow && m.lo <= m.hi) {
+      // Page by page: pages wholly inside or outside the range are not decoded.
+      constexpr uint64_t kSigned = uint64_t{std::numeric_limits<int64_t>::max()};
+      const uint64_t lo = static_cast<uint64_t>(m.lo);
+      const uint64_t width = static_cast<uint64_t>(m.hi) - lo;
+      const uint8_t neg = m.negate ? 1 : 0;
+      for (size_t p = 0; p < ch->pages.size(); ++p) {
+        const block::PageIndexEntry& e = ch->pages[p];
+        uint8_t* s = sel->data() + ch->value_starts[p];
+        if (e.max <= kSigned && e.min <= e.max) {
+          const int64_t pmin = static_cast<int64_t>(e.min);
+          const int64_t pmax = static_cast<int64_t>(e.max);
+          if (pmax < m.lo || pmin > m.hi) {
+            std::fill(s, s + e.n_values, neg);
+            continue;
+          }
+          if (pmin >= m.lo && pmax <= m.hi) {
+            std::fill(s, s + e.n_values, static_cast<uint8_t>(1 - neg));
+            continue;
+          }
+        }
+        values_.clear();
+        VV_RETURN_IF_ERROR(rg_.ReadU64(c.column, ch->value_starts[p], e.n_values, &values_));
+        if (stats_ != nullptr) {
+          stats_->bytes_read += e.stored_len;
+        }
+        const uint64_t* v = values_.data();
+        for (size_t i = 0; i < values_.size(); ++i) {
+          s[i] = static_cast<uint8_t>((v[i] - lo <= width) ^ neg);
+        }
+      }
+      return Status::Ok();
+    }
     values_.clear();
     VV_RETURN_IF_ERROR(rg_.ReadU64(c.column, 0, n, &values_));
     CountColumnBytes(rg_, c.column, stats_);
@@ -650,6 +684,7 @@ Result<std::vector<uint32_t>> CandidateTraces(block::RowGroupReader& rg,
     bool all_conditions = true;
     std::unique_ptr<CandidateScanner> scanner;
   };
+
   thread_local Last last;
   if (last.scanner == nullptr || last.all_conditions != request.all_conditions
       || last.conditions != request.conditions) {
