@@ -216,5 +216,37 @@ TEST_F(CandidatesTest, StatsAndSkipping) {
   EXPECT_EQ(s2.row_groups_skipped, 0u);
 }
 
+TEST(CandidatesPageSkipTest, PagesWithoutTheValueAreNotDecoded) {
+  std::vector<tempopb::Trace> traces;
+  for (int i = 0; i < 600; ++i) {
+    traces.push_back(MakeTrace("api", "", "otel",
+                               {{.name = i == 450 ? "rare" : (i % 2 == 0 ? "even" : "odd"),
+                                 .duration_ns = i == 450 ? 5000000000ULL : 1000}}));
+  }
+  block::RowGroupWriterOptions o;
+  o.page_rows = 64;
+  o.compression.codec = block::Codec::kNone;
+  auto rg = testing::WriteRowGroup(traces, o);
+  ASSERT_TRUE(rg.ok()) << rg.status().ToString();
+  for (const char* q : {"{ name = \"rare\" }", "{ duration > 1s }"}) {
+    auto c = traceql::Compile(q);
+    ASSERT_TRUE(c.ok());
+    ScanStats stats;
+    auto got = CandidateTraces(*rg->reader, c->requests[0], &stats);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(*got, (std::vector<uint32_t>{450})) << q;
+    // One page of the span column decoded, not ten (the structure columns are read whole).
+    const block::ChunkDesc* column = rg->reader->chunk(
+        static_cast<uint16_t>(q[2] == 'n' ? block::Col::kSpanName : block::Col::kSpanDuration));
+    ASSERT_NE(column, nullptr);
+    ASSERT_GE(column->pages.size(), 5u);
+    uint64_t structure = 0;
+    for (block::Col col : {block::Col::kTraceRsEnd, block::Col::kRsSsEnd, block::Col::kSsSpanEnd}) {
+      structure += rg->reader->chunk(static_cast<uint16_t>(col))->length;
+    }
+    EXPECT_LT(stats.bytes_read - structure, column->length / 2) << q;
+  }
+}
+
 }  // namespace
 }  // namespace vivace::search
