@@ -34,8 +34,10 @@ class Reader {
     if (p_ == end_) {
       return false;
     }
-    uint64_t tag = 0;
-    if (!ReadVarint(&tag) || tag > UINT32_MAX) {
+    uint64_t tag = *p_;
+    if (tag < 0x80) [[likely]] {  // fields 1-15: a one-byte tag
+      ++p_;
+    } else if (!ReadVarint(&tag) || tag > UINT32_MAX) {
       return Fail();
     }
     field_ = static_cast<uint32_t>(tag >> 3);
@@ -45,6 +47,10 @@ class Reader {
     }
     switch (type_) {
       case WireType::kVarint:
+        if (p_ != end_ && *p_ < 0x80) {
+          varint_ = *p_++;
+          return true;
+        }
         return ReadVarint(&varint_) || Fail();
       case WireType::kI64:
         if (end_ - p_ < 8) {
@@ -65,7 +71,12 @@ class Reader {
       }
       case WireType::kLen: {
         uint64_t len = 0;
-        if (!ReadVarint(&len) || len > static_cast<uint64_t>(end_ - p_)) {
+        if (p_ != end_ && *p_ < 0x80) {
+          len = *p_++;
+        } else if (!ReadVarint(&len)) {
+          return Fail();
+        }
+        if (len > static_cast<uint64_t>(end_ - p_)) {
           return Fail();
         }
         bytes_ = ByteView(p_, static_cast<size_t>(len));

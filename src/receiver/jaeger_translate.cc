@@ -391,15 +391,24 @@ class Translator {
 
     std::vector<Group> groups;
     std::unordered_multimap<size_t, size_t> by_hash;
+    // Spans of a batch mostly share one process: remember the last one looked up.
+    const JaegerProcess* last_process = nullptr;
+    size_t last_group = SIZE_MAX;
     auto group_for = [&](const JaegerProcess* p) -> Group& {
+      if (p == last_process && last_group != SIZE_MAX) {
+        return groups[last_group];
+      }
+      last_process = p;
       size_t h = HashProcess(p);
       auto range = by_hash.equal_range(h);
       for (auto it = range.first; it != range.second; ++it) {
         if (SameProcess(groups[it->second].process, p)) {
+          last_group = it->second;
           return groups[it->second];
         }
       }
       by_hash.emplace(h, groups.size());
+      last_group = groups.size();
       groups.push_back({p, {}});
       return groups.back();
     };
@@ -430,6 +439,7 @@ class Translator {
     for (const Group& g : groups) {
       scopes.clear();
       scope_index.clear();
+      size_t last_scope = SIZE_MAX;
       for (uint32_t i : g.spans) {
         const JaegerSpan& s = b_.spans[i];
         if (s.blank) {
@@ -455,14 +465,19 @@ class Translator {
             }
           }
         }
-        key.assign(name);
-        key += '\0';
-        key.append(version);
-        auto [it, inserted] = scope_index.emplace(key, scopes.size());
-        if (inserted) {
-          scopes.push_back({name, version, {}});
+        // Consecutive spans mostly share a scope: check the last one before the index.
+        if (last_scope == SIZE_MAX || scopes[last_scope].name != name
+            || scopes[last_scope].version != version) {
+          key.assign(name);
+          key += '\0';
+          key.append(version);
+          auto [it, inserted] = scope_index.emplace(key, scopes.size());
+          if (inserted) {
+            scopes.push_back({name, version, {}});
+          }
+          last_scope = it->second;
         }
-        scopes[it->second].spans.push_back(m);
+        scopes[last_scope].spans.push_back(m);
       }
       if (scopes.empty()) {
         continue;

@@ -115,6 +115,15 @@ void AttrMap::Put(std::string_view key, const Value& v) {
   }
 }
 
+void AttrMap::Append(std::string_view key, const Value& v) {
+  entries_.push_back({key, v, true});
+  ++live_;
+  if (indexed_) {
+    index_.Insert(key, static_cast<uint32_t>(entries_.size() - 1));
+  }
+  // Otherwise the next Put() builds the index if the map has grown past the threshold.
+}
+
 const Value* AttrMap::Get(std::string_view key) const {
   int at = Find(key);
   return at < 0 ? nullptr : &entries_[static_cast<size_t>(at)].value;

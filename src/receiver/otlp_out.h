@@ -57,6 +57,8 @@ class AttrMap {
   void Clear();
   // Replaces the value of `key` in place, or appends it.
   void Put(std::string_view key, const Value& v);
+  // Appends a key the caller knows is not in the map yet (no lookup).
+  void Append(std::string_view key, const Value& v);
   const Value* Get(std::string_view key) const;
   // Removes `key` if present; returns whether it was.
   bool Remove(std::string_view key);

@@ -8,7 +8,7 @@
 
 namespace vivace::receiver {
 
-bool KeyIs(std::string_view key, std::string_view name) {
+bool KeyIsFolded(std::string_view key, std::string_view name) {
   if (key.size() != name.size()) {
     return false;
   }
@@ -220,6 +220,18 @@ bool IsNonSpanAttribute(std::string_view key) {
       "opencensus.exporterversion",
   };
   static constexpr std::string_view kResourceType = "opencensus.resourcetype";
+  // A second cheap reject: the (first byte, length) pairs of the keys above.
+  static constexpr std::array<uint64_t, 256> kLengths = [] {
+    std::array<uint64_t, 256> m{};
+    for (std::string_view k : kKeys) {
+      m[static_cast<uint8_t>(k[0])] |= uint64_t{1} << k.size();  // < 64 bytes, or no constant
+    }
+    m[static_cast<uint8_t>(kResourceType[0])] |= uint64_t{1} << kResourceType.size();
+    return m;
+  }();
+  if (key.size() >= 64 || ((kLengths[static_cast<uint8_t>(key[0])] >> key.size()) & 1) == 0) {
+    return false;
+  }
   static const KeyIndex kIndex = [] {
     KeyIndex index;
     for (uint32_t i = 0; i < kKeys.size(); ++i) {

@@ -12,7 +12,11 @@
 namespace vivace::receiver {
 
 // Go's encoding/json key matching: exact, else ASCII case-insensitive.
-bool KeyIs(std::string_view key, std::string_view name);
+bool KeyIsFolded(std::string_view key, std::string_view name);
+
+inline bool KeyIs(std::string_view key, std::string_view name) {
+  return key.size() == name.size() && (key == name || KeyIsFolded(key, name));
+}
 
 // strconv.ParseUint(s, 16, 64): hex digits only (any case, any number of leading zeros).
 bool ParseHexUint64(std::string_view s, uint64_t* out);

@@ -26,6 +26,56 @@ Status TypeError(std::string_view field, std::string_view want) {
       "json: cannot unmarshal into Go struct field SpanModel.{} of type {}", field, want));
 }
 
+// The members of a span object, found by length first: a span has a dozen members and most
+// of them would otherwise be compared against every name before theirs.
+enum class SpanMember {
+  kTraceId,
+  kId,
+  kParentId,
+  kName,
+  kKind,
+  kTimestamp,
+  kDuration,
+  kLocalEndpoint,
+  kRemoteEndpoint,
+  kAnnotations,
+  kTags,
+  kFlag,  // debug, shared
+  kOther
+};
+
+SpanMember SpanMemberOf(std::string_view key) {
+  switch (key.size()) {
+    case 2:
+      return KeyIs(key, "id") ? SpanMember::kId : SpanMember::kOther;
+    case 4:
+      return KeyIs(key, "tags")   ? SpanMember::kTags
+             : KeyIs(key, "name") ? SpanMember::kName
+             : KeyIs(key, "kind") ? SpanMember::kKind
+                                  : SpanMember::kOther;
+    case 5:
+      return KeyIs(key, "debug") ? SpanMember::kFlag : SpanMember::kOther;
+    case 6:
+      return KeyIs(key, "shared") ? SpanMember::kFlag : SpanMember::kOther;
+    case 7:
+      return KeyIs(key, "traceId") ? SpanMember::kTraceId : SpanMember::kOther;
+    case 8:
+      return KeyIs(key, "parentId")   ? SpanMember::kParentId
+             : KeyIs(key, "duration") ? SpanMember::kDuration
+                                      : SpanMember::kOther;
+    case 9:
+      return KeyIs(key, "timestamp") ? SpanMember::kTimestamp : SpanMember::kOther;
+    case 11:
+      return KeyIs(key, "annotations") ? SpanMember::kAnnotations : SpanMember::kOther;
+    case 13:
+      return KeyIs(key, "localEndpoint") ? SpanMember::kLocalEndpoint : SpanMember::kOther;
+    case 14:
+      return KeyIs(key, "remoteEndpoint") ? SpanMember::kRemoteEndpoint : SpanMember::kOther;
+    default:
+      return SpanMember::kOther;
+  }
+}
+
 class JsonDecoder {
  public:
   JsonDecoder(ByteView body, ZipkinBatch* out)
@@ -325,48 +375,65 @@ class JsonDecoder {
     while (r_.NextMember(&key)) {
       std::string_view str;
       bool got = false;
-      if (KeyIs(key, "traceId")) {
-        VV_RETURN_IF_ERROR(TraceId(s));
-      } else if (KeyIs(key, "id")) {
-        VV_RETURN_IF_ERROR(SpanId("id", &s->id, &id_set));
-      } else if (KeyIs(key, "parentId")) {
-        VV_RETURN_IF_ERROR(SpanId("parentId", &s->parent_id, &s->has_parent));
-      } else if (KeyIs(key, "name")) {
-        VV_RETURN_IF_ERROR(String("name", &str, &got));
-        if (got) {
-          s->name = str;
+      switch (SpanMemberOf(key)) {
+        case SpanMember::kTraceId:
+          VV_RETURN_IF_ERROR(TraceId(s));
+          break;
+        case SpanMember::kId:
+          VV_RETURN_IF_ERROR(SpanId("id", &s->id, &id_set));
+          break;
+        case SpanMember::kParentId:
+          VV_RETURN_IF_ERROR(SpanId("parentId", &s->parent_id, &s->has_parent));
+          break;
+        case SpanMember::kName:
+          VV_RETURN_IF_ERROR(String("name", &str, &got));
+          if (got) {
+            s->name = str;
+          }
+          break;
+        case SpanMember::kKind:
+          VV_RETURN_IF_ERROR(String("kind", &str, &got));
+          if (got) {
+            s->kind = str;
+          }
+          break;
+        case SpanMember::kTimestamp:
+          VV_RETURN_IF_ERROR(Int64("timestamp", &ts));
+          break;
+        case SpanMember::kDuration:
+          VV_RETURN_IF_ERROR(Int64("duration", &duration));
+          break;
+        case SpanMember::kLocalEndpoint:
+          s->local = {};
+          VV_RETURN_IF_ERROR(Endpoint("localEndpoint", &s->local));
+          break;
+        case SpanMember::kRemoteEndpoint:
+          s->remote = {};
+          VV_RETURN_IF_ERROR(Endpoint("remoteEndpoint", &s->remote));
+          break;
+        case SpanMember::kAnnotations:
+          VV_RETURN_IF_ERROR(Annotations(s));
+          break;
+        case SpanMember::kTags:
+          VV_RETURN_IF_ERROR(Tags(s));
+          break;
+        case SpanMember::kFlag: {
+          Kind k = r_.Peek();
+          bool b = false;
+          if (k == Kind::kNull) {
+            r_.ReadNull();
+          } else if (k == Kind::kBool) {
+            r_.ReadBool(&b);
+          } else {
+            return k == Kind::kError ? Syntax() : TypeError(key, "bool");
+          }
+          break;
         }
-      } else if (KeyIs(key, "kind")) {
-        VV_RETURN_IF_ERROR(String("kind", &str, &got));
-        if (got) {
-          s->kind = str;
-        }
-      } else if (KeyIs(key, "timestamp")) {
-        VV_RETURN_IF_ERROR(Int64("timestamp", &ts));
-      } else if (KeyIs(key, "duration")) {
-        VV_RETURN_IF_ERROR(Int64("duration", &duration));
-      } else if (KeyIs(key, "localEndpoint")) {
-        s->local = {};
-        VV_RETURN_IF_ERROR(Endpoint("localEndpoint", &s->local));
-      } else if (KeyIs(key, "remoteEndpoint")) {
-        s->remote = {};
-        VV_RETURN_IF_ERROR(Endpoint("remoteEndpoint", &s->remote));
-      } else if (KeyIs(key, "annotations")) {
-        VV_RETURN_IF_ERROR(Annotations(s));
-      } else if (KeyIs(key, "tags")) {
-        VV_RETURN_IF_ERROR(Tags(s));
-      } else if (KeyIs(key, "debug") || KeyIs(key, "shared")) {
-        Kind k = r_.Peek();
-        bool b = false;
-        if (k == Kind::kNull) {
-          r_.ReadNull();
-        } else if (k == Kind::kBool) {
-          r_.ReadBool(&b);
-        } else {
-          return k == Kind::kError ? Syntax() : TypeError(key, "bool");
-        }
-      } else if (!r_.SkipValue()) {
-        return Syntax();
+        case SpanMember::kOther:
+          if (!r_.SkipValue()) {
+            return Syntax();
+          }
+          break;
       }
     }
     if (r_.failed()) {

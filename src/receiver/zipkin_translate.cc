@@ -69,7 +69,7 @@ bool ParseUint32(std::string_view s, uint32_t* out) {
 class V2Translator {
  public:
   V2Translator(ZipkinBatch& batch, const ZipkinOptions& options)
-      : b_(batch), options_(options), out_(256 + batch.spans.size() * 160) {}
+      : b_(batch), options_(options), out_(EstimateBytes(batch)) {}
 
   Result<std::string> Run(size_t* spans) {
     // Sort keys computed once per span, not per comparison.
@@ -146,6 +146,19 @@ class V2Translator {
   }
 
  private:
+  // Roughly the OTLP size (an underestimate costs copies as the buffer doubles, an overestimate
+  // zero-fills memory that is not used).
+  static size_t EstimateBytes(const ZipkinBatch& b) {
+    size_t n = 256 + b.spans.size() * 96;
+    for (const ZipkinTag& t : b.tags) {
+      n += t.key.size() + t.value.size() + 8;
+    }
+    for (const ZipkinAnnotation& a : b.annotations) {
+      n += a.value.size() + 24;
+    }
+    return n;
+  }
+
   static std::string_view ServiceName(const ZipkinSpan& s) {
     if (s.null || !s.local.present || s.local.service_name.empty()) {
       return kNoServiceName;
@@ -438,7 +451,7 @@ class V2Translator {
       if (removed_[i] || IsNonSpanAttribute(tags_[i].key)) {
         continue;
       }
-      attrs_.Put(tags_[i].key, TagValue(tags_[i].value));
+      attrs_.Append(tags_[i].key, TagValue(tags_[i].value));  // tag keys are unique per span
     }
     if (s.local.present) {
       if (s.local.has_ipv4) {
