@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "backend/rfc3339.h"
 #include "common/duration.h"
 #include "common/strconv.h"
 #include "search/logfmt.h"
@@ -40,6 +41,16 @@ Result<uint32_t> ParseUnixSeconds(std::string_view name, std::string_view value)
     return Status::InvalidArgument(
         fmt::format("invalid {}: strconv.ParseInt: parsing \"{}\": {}", name, value, why));
   };
+  if (value.find('T') != std::string_view::npos) {  // RFC 3339, as Tempo's frontend accepts
+    auto t = backend::ParseRfc3339(value);
+    if (!t.ok()) {
+      return fail("invalid syntax");
+    }
+    if (t->seconds < 0 || t->seconds > INT32_MAX) {
+      return fail("value out of range");
+    }
+    return static_cast<uint32_t>(t->seconds);
+  }
   size_t dot = value.find('.');
   std::string_view whole = value.substr(0, dot);
   auto v = ParseInt64(whole);

@@ -19,7 +19,8 @@ Result<search::SearchOptions> ParseSearchParams(const net::HttpRequest& request,
                                                 int64_t max_query_bytes, int64_t now_unix_s);
 
 // A time parameter of the search and tag endpoints: unix seconds, nanoseconds (more than 10
-// digits) or fractional seconds, re-emitted as whole seconds as Tempo's frontend does.
+// digits), fractional seconds or RFC 3339, re-emitted as whole seconds as Tempo's frontend
+// does.
 // `name` is used in the error ("invalid start: ...").
 Result<uint32_t> ParseUnixSeconds(std::string_view name, std::string_view value);
 

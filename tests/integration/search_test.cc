@@ -7,6 +7,7 @@
 #include <simdjson.h>
 
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -41,6 +42,16 @@ std::set<std::string> Keys(simdjson::dom::object o) {
     keys.emplace(field.key);
   }
   return keys;
+}
+
+// RFC 3339 in UTC ("2026-11-25T06:00:00Z").
+std::string FormatUtc(int64_t unix_s) {
+  time_t t = static_cast<time_t>(unix_s);
+  struct tm tm {};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
 }
 
 std::string Q(std::string_view traceql) { return net::PercentEncode(traceql); }
@@ -209,6 +220,14 @@ TEST_F(SearchTest, LiveThenFlushedThenBackendAfterRestart) {
   // Most recent first.
   EXPECT_EQ(ids, (std::vector<std::string>{TrimmedHex(5), TrimmedHex(3), TrimmedHex(1)}));
   EXPECT_NE(backend.body.find("\"totalBlocks\":1"), std::string::npos) << backend.body;
+  // The same window in nanoseconds and fractional seconds, and in RFC 3339.
+  EXPECT_EQ(Ids(Search(odd + "&start=" + std::to_string(now - 3600) + "000000000&end="
+                       + std::to_string(now - 400) + ".5"))
+                .size(),
+            3u);
+  EXPECT_EQ(Ids(Search(odd + "&start=" + FormatUtc(now - 3600) + "&end=" + FormatUtc(now - 400)))
+                .size(),
+            3u);
   // A window that misses the block.
   EXPECT_EQ(Ids(Search(odd + "&start=" + std::to_string(now - 3600)
                        + "&end=" + std::to_string(now - 3000)))
