@@ -13,6 +13,9 @@
 namespace vivace::frontend {
 namespace {
 
+// Recent data is split across jobs once it holds about this many traces per job.
+constexpr size_t kRecentTracesPerJob = 2000;
+
 // Everything the jobs of one query share; owned jointly by the caller and the helper tasks,
 // since a helper may start after the query has finished.
 struct RunState {
@@ -62,21 +65,21 @@ void AddBlockJobs(const std::string& tenant, std::shared_ptr<block::BlockReader>
   const backend::BlockMeta& meta = reader->meta();
   uint32_t rgs = meta.total_records;
   if (rgs == 0 || meta.size == 0 || target_bytes <= 0) {
-    jobs->push_back({tenant, nullptr, std::move(reader), 0, 0});
+    jobs->push_back({tenant, nullptr, std::move(reader), 0, 0, {}});
     return;
   }
   uint64_t per_rg = std::max<uint64_t>(1, meta.size / rgs);
   auto per_job = static_cast<uint32_t>(
       std::clamp<uint64_t>(static_cast<uint64_t>(target_bytes) / per_rg, 1, rgs));
   for (uint32_t first = 0; first < rgs; first += per_job) {
-    jobs->push_back({tenant, nullptr, reader, first, std::min(per_job, rgs - first)});
+    jobs->push_back({tenant, nullptr, reader, first, std::min(per_job, rgs - first), {}});
   }
 }
 
 Status RunSearchJob(const QueryJob& job, const search::PreparedSearch& s,
                     search::SearchCombiner* out, search::JobMetrics* m) {
   if (job.recent) {
-    return search::SearchInMemory(*job.recent, s, out, m);
+    return search::SearchInMemory(*job.recent, s, out, m, job.shard);
   }
   if (job.n_rgs == 0) {
     return search::SearchBlock(*job.reader, s, out, m);
@@ -118,7 +121,13 @@ JobPlan SearchSharder::Plan(const std::vector<std::string>& tenants, uint32_t st
       auto recent = std::make_shared<ingester::Ingester::RecentData>(
           querier_->ingester()->SnapshotRecent(tenant));
       std::vector<std::shared_ptr<block::BlockReader>> flushed = std::move(recent->flushed);
-      plan.jobs.push_back({tenant, recent, nullptr, 0, 0});
+      // Recent data in as many jobs as run at once, when there is enough of it to share.
+      size_t items = recent->copied.size() + recent->complete.size() * 1000;
+      auto shards = static_cast<uint32_t>(std::clamp<size_t>(
+          items / kRecentTracesPerJob, 1, static_cast<size_t>(options_.concurrency)));
+      for (uint32_t i = 0; i < shards; ++i) {
+        plan.jobs.push_back({tenant, recent, nullptr, 0, 0, {i, shards}});
+      }
       std::reverse(flushed.begin(), flushed.end());  // newest first
       for (auto& reader : flushed) {
         searched.push_back(reader->meta().block_id);

@@ -23,6 +23,7 @@
 #include "querier/querier.h"
 #include "search/combiner.h"
 #include "search/prepared_search.h"
+#include "search/recent_search.h"
 #include "tempopb/tempo.pb.h"
 
 namespace vivace::frontend {
@@ -40,7 +41,8 @@ struct QueryJob {
   std::shared_ptr<const ingester::Ingester::RecentData> recent;  // set: recent data
   std::shared_ptr<block::BlockReader> reader;
   uint32_t first_rg = 0;
-  uint32_t n_rgs = 0;  // 0: the whole block
+  uint32_t n_rgs = 0;        // 0: the whole block
+  search::TraceShard shard;  // recent data: which traces
 };
 
 struct JobPlan {

@@ -141,7 +141,7 @@ Result<tempopb::MetadataMetrics> RunTagJobs(const SearchSharder* sharder, const 
       plan,
       [&q](const QueryJob& job, search::JobMetrics* m) {
         if (job.recent) {
-          return search::TagsInMemory(*job.recent, q, m);
+          return search::TagsInMemory(*job.recent, q, m, job.shard);
         }
         return search::TagsInRowGroups(*job.reader, job.first_rg, job.n_rgs, q, m);
       },

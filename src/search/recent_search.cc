@@ -7,11 +7,15 @@
 namespace vivace::search {
 
 Status ForEachInMemoryTrace(const ingester::Ingester::RecentData& data, JobMetrics* metrics,
-                            const std::function<Result<bool>(const traceql::eval::Trace&)>& fn) {
+                            const std::function<Result<bool>(const traceql::eval::Trace&)>& fn,
+                            TraceShard shard) {
   // A trace may have parts in the live traces, the head block and complete blocks.
   model::TraceMap<std::vector<ByteView>> parts(data.copied.size());
   bool framing_ok = true;
   auto add = [&](const model::TraceId& id, const std::string& framed) {
+    if (shard.count > 1 && model::HashTraceId(id) % shard.count != shard.index) {
+      return;
+    }
     bool inserted = false;
     std::vector<ByteView>& list = parts.FindOrInsert(id, &inserted);
     framing_ok &= ingester::ForEachFragment(ByteView(framed), [&](ByteView fragment) {
@@ -52,21 +56,23 @@ Status ForEachInMemoryTrace(const ingester::Ingester::RecentData& data, JobMetri
 }
 
 Status SearchInMemory(const ingester::Ingester::RecentData& data, const PreparedSearch& search,
-                      SearchCombiner* out, JobMetrics* metrics) {
+                      SearchCombiner* out, JobMetrics* metrics, TraceShard shard) {
   if (search.noop()) {
     return Status::Ok();
   }
-  return ForEachInMemoryTrace(data, metrics,
-                              [&](const traceql::eval::Trace& trace) -> Result<bool> {
-                                if (out->Full()) {
-                                  return false;
-                                }
-                                VV_ASSIGN_OR_RETURN(auto md, search.Match(trace));
-                                if (md) {
-                                  out->Add(std::move(*md));
-                                }
-                                return !out->Full();
-                              });
+  return ForEachInMemoryTrace(
+      data, metrics,
+      [&](const traceql::eval::Trace& trace) -> Result<bool> {
+        if (out->Full()) {
+          return false;
+        }
+        VV_ASSIGN_OR_RETURN(auto md, search.Match(trace));
+        if (md) {
+          out->Add(std::move(*md));
+        }
+        return !out->Full();
+      },
+      shard);
 }
 
 }  // namespace vivace::search

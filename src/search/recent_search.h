@@ -15,13 +15,22 @@
 
 namespace vivace::search {
 
-// Calls fn(trace) for each trace of `data` (its parts combined) until fn returns false or an
-// error, counting what it reads in `metrics`. DataLoss when a part cannot be decoded.
+// Which traces of recent data a job reads: those whose ID hashes to `index` of `count`
+// (recent data is split so that several jobs share it).
+struct TraceShard {
+  uint32_t index = 0;
+  uint32_t count = 1;
+};
+
+// Calls fn(trace) for each trace of `data` in `shard` (its parts combined) until fn returns
+// false or an error, counting what it reads in `metrics`. DataLoss when a part cannot be
+// decoded.
 Status ForEachInMemoryTrace(const ingester::Ingester::RecentData& data, JobMetrics* metrics,
-                            const std::function<Result<bool>(const traceql::eval::Trace&)>& fn);
+                            const std::function<Result<bool>(const traceql::eval::Trace&)>& fn,
+                            TraceShard shard = {});
 
 // DataLoss when a part cannot be decoded; InvalidArgument when the query fails on a trace.
 Status SearchInMemory(const ingester::Ingester::RecentData& data, const PreparedSearch& search,
-                      SearchCombiner* out, JobMetrics* metrics);
+                      SearchCombiner* out, JobMetrics* metrics, TraceShard shard = {});
 
 }  // namespace vivace::search

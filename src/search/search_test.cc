@@ -4,10 +4,12 @@
 #include "block/block_reader.h"
 #include "block/block_writer.h"
 #include "block/row_group_reader.h"
+#include "ingester/fragments.h"
 #include "search/block_search.h"
 #include "search/combiner.h"
 #include "search/logfmt.h"
 #include "search/prepared_search.h"
+#include "search/recent_search.h"
 #include "search/tag_collector.h"
 #include "search/tag_search.h"
 #include "search/tags_query.h"
@@ -192,6 +194,33 @@ TEST_F(BlockSearchTest, RowGroupRangesFindWhatTheEvaluatorFinds) {
       EXPECT_GT(m.inspected_bytes, 0u);
     }
   }
+}
+
+// Recent data split by trace-ID hash: the shards together find what one job finds, once each.
+TEST_F(BlockSearchTest, InMemoryShardsPartitionTheTraces) {
+  ingester::Ingester::RecentData recent;
+  for (const std::string& p : protos_) {
+    auto t = traceql::eval::TraceFromProto(ByteView(p));
+    ASSERT_TRUE(t.ok());
+    std::string framed;
+    ingester::AppendFramed(framed, ByteView(p));
+    recent.copied.emplace_back(model::TraceId::FromBytes(ByteView(t->trace_id)), framed);
+  }
+  auto s = Prepare({.query = "{ resource.service.name = \"svc-2\" }", .limit = 0});
+  SearchCombiner whole(0);
+  JobMetrics m;
+  ASSERT_TRUE(SearchInMemory(recent, *s, &whole, &m).ok());
+  SearchCombiner parts(0);
+  uint64_t inspected = 0;
+  for (uint32_t i = 0; i < 3; ++i) {
+    JobMetrics pm;
+    ASSERT_TRUE(SearchInMemory(recent, *s, &parts, &pm, {i, 3}).ok());
+    EXPECT_LT(pm.inspected_traces, 300u);
+    inspected += pm.inspected_traces;
+  }
+  EXPECT_EQ(inspected, 300u);
+  EXPECT_EQ(parts.size(), whole.size());
+  EXPECT_EQ(whole.size(), Expected(*s));
 }
 
 TEST_F(BlockSearchTest, LimitStopsEarlyAndWindowSkips) {

@@ -32,12 +32,14 @@ Status FromTrace(const traceql::eval::Trace& trace, const TagQuery& q) {
 }  // namespace
 
 Status TagsInMemory(const ingester::Ingester::RecentData& data, const TagQuery& q,
-                    JobMetrics* metrics) {
-  return ForEachInMemoryTrace(data, metrics,
-                              [&q](const traceql::eval::Trace& trace) -> Result<bool> {
-                                VV_RETURN_IF_ERROR(FromTrace(trace, q));
-                                return !Done(q);
-                              });
+                    JobMetrics* metrics, TraceShard shard) {
+  return ForEachInMemoryTrace(
+      data, metrics,
+      [&q](const traceql::eval::Trace& trace) -> Result<bool> {
+        VV_RETURN_IF_ERROR(FromTrace(trace, q));
+        return !Done(q);
+      },
+      shard);
 }
 
 Status TagsInRowGroups(block::BlockReader& reader, size_t first, size_t count, const TagQuery& q,

@@ -12,6 +12,7 @@
 #include "ingester/ingester.h"
 #include "search/combiner.h"
 #include "search/prepared_search.h"
+#include "search/recent_search.h"
 #include "search/tag_collector.h"
 
 namespace vivace::search {
@@ -27,7 +28,7 @@ struct TagQuery {
 };
 
 Status TagsInMemory(const ingester::Ingester::RecentData& data, const TagQuery& q,
-                    JobMetrics* metrics);
+                    JobMetrics* metrics, TraceShard shard = {});
 // Row groups [first, first + count) of the block (count 0: all).
 Status TagsInRowGroups(block::BlockReader& reader, size_t first, size_t count, const TagQuery& q,
                        JobMetrics* metrics);

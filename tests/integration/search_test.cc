@@ -47,7 +47,9 @@ std::set<std::string> Keys(simdjson::dom::object o) {
 // RFC 3339 in UTC ("2026-11-25T06:00:00Z").
 std::string FormatUtc(int64_t unix_s) {
   time_t t = static_cast<time_t>(unix_s);
+
   struct tm tm {};
+
   gmtime_r(&t, &tm);
   char buf[32];
   std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -221,13 +223,13 @@ TEST_F(SearchTest, LiveThenFlushedThenBackendAfterRestart) {
   EXPECT_EQ(ids, (std::vector<std::string>{TrimmedHex(5), TrimmedHex(3), TrimmedHex(1)}));
   EXPECT_NE(backend.body.find("\"totalBlocks\":1"), std::string::npos) << backend.body;
   // The same window in nanoseconds and fractional seconds, and in RFC 3339.
-  EXPECT_EQ(Ids(Search(odd + "&start=" + std::to_string(now - 3600) + "000000000&end="
-                       + std::to_string(now - 400) + ".5"))
+  EXPECT_EQ(Ids(Search(odd + "&start=" + std::to_string(now - 3600)
+                       + "000000000&end=" + std::to_string(now - 400) + ".5"))
                 .size(),
             3u);
-  EXPECT_EQ(Ids(Search(odd + "&start=" + FormatUtc(now - 3600) + "&end=" + FormatUtc(now - 400)))
-                .size(),
-            3u);
+  EXPECT_EQ(
+      Ids(Search(odd + "&start=" + FormatUtc(now - 3600) + "&end=" + FormatUtc(now - 400))).size(),
+      3u);
   // A window that misses the block.
   EXPECT_EQ(Ids(Search(odd + "&start=" + std::to_string(now - 3600)
                        + "&end=" + std::to_string(now - 3000)))
@@ -271,6 +273,32 @@ TEST_F(SearchTest, LimitDurationAndLegacyTags) {
   EXPECT_EQ(Ids(Search("tags=" + Q("http.status_code=201") + "&limit=100")).size(), 30u);
   EXPECT_EQ(Ids(Search("tags=" + Q("status.code=error") + "&limit=100")).size(), 30u);
   EXPECT_EQ(Ids(Search("tags=" + Q("service.name=nope") + "&limit=100")).size(), 0u);
+}
+
+// Enough recent traces to be split across jobs: every trace is found once.
+TEST_F(SearchTest, ManyLiveTracesAreSharedByJobs) {
+  Start();
+  uint64_t start = static_cast<uint64_t>(NowSeconds() - 60) * 1'000'000'000;
+  uint64_t seed = 1;
+  for (int r = 0; r < 6; ++r) {
+    ExportRequest req;
+    for (int i = 0; i < 800; ++i, ++seed) {
+      AppendTrace(&req, {.seed = seed,
+                         .spans = 1,
+                         .service = "s" + std::to_string(seed % 7),
+                         .start_unix_nano = start + seed});
+    }
+    Push(req);
+  }
+  auto r = Search("q=%7B%7D&limit=10000", {{"Accept", "application/protobuf"}});
+  tempopb::SearchResponse pr;
+  ASSERT_TRUE(pr.ParseFromString(r.body));
+  EXPECT_EQ(pr.traces_size(), 4800);
+  EXPECT_GE(pr.metrics().totaljobs(), 2u);
+  EXPECT_EQ(pr.metrics().completedjobs(), pr.metrics().totaljobs());
+  EXPECT_EQ(pr.metrics().inspectedtraces(), 4800u);
+  auto values = http_->Get("/api/v2/search/tag/resource.service.name/values");
+  EXPECT_EQ(std::count(values->body.begin(), values->body.end(), '{'), 7 + 2) << values->body;
 }
 
 TEST_F(SearchTest, BadParametersAre400WithTempoMessages) {
