@@ -7,14 +7,15 @@
 
 #include "backend/backend_factory.h"
 #include "backend/cache/cache_factory.h"
+#include "backend/cache/caching_backend.h"
 #include "backend/instrumented_backend.h"
 #include "backend/local_backend.h"
 #include "blocklist/blocklist.h"
 #include "blocklist/poller.h"
-#include "compactor/compactor.h"
 #include "common/clock.h"
 #include "common/logging.h"
 #include "common/thread_pool.h"
+#include "compactor/compactor.h"
 #include "distributor/distributor.h"
 #include "frontend/search_handler.h"
 #include "frontend/search_sharder.h"
@@ -158,6 +159,8 @@ Status App::Start() {
   sharding.query_backend_after_s =
       std::chrono::duration_cast<std::chrono::seconds>(search_config.query_backend_after).count();
   sharding.concurrency = std::max(1, config_.querier.max_concurrent_queries);
+  // The backend is a CachingBackend when any cache role is configured (StartStorage).
+  sharding.job_cache = dynamic_cast<backend::cache::CachingBackend*>(m.backend.get());
   m.search_sharder = std::make_unique<frontend::SearchSharder>(m.querier.get(), sharding);
   m.search = std::make_unique<frontend::SearchHandler>(
       m.search_sharder.get(), m.query_pool.get(),

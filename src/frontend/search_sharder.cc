@@ -5,10 +5,15 @@
 #include <condition_variable>
 #include <mutex>
 
+#include <fmt/format.h>
+
+#include "backend/cache/caching_backend.h"
 #include "block/metrics.h"
+#include "common/hash.h"
 #include "common/logging.h"
 #include "search/block_search.h"
 #include "search/recent_search.h"
+#include "traceql/printer.h"
 
 namespace vivace::frontend {
 namespace {
@@ -61,18 +66,19 @@ void Work(RunState& st) {
 
 // Adds jobs for `reader`'s block, split by row groups.
 void AddBlockJobs(const std::string& tenant, std::shared_ptr<block::BlockReader> reader,
-                  int64_t target_bytes, std::vector<QueryJob>* jobs) {
+                  int64_t target_bytes, bool backend_block, std::vector<QueryJob>* jobs) {
   const backend::BlockMeta& meta = reader->meta();
   uint32_t rgs = meta.total_records;
   if (rgs == 0 || meta.size == 0 || target_bytes <= 0) {
-    jobs->push_back({tenant, nullptr, std::move(reader), 0, 0, {}});
+    jobs->push_back({tenant, nullptr, std::move(reader), 0, 0, {}, backend_block});
     return;
   }
   uint64_t per_rg = std::max<uint64_t>(1, meta.size / rgs);
   auto per_job = static_cast<uint32_t>(
       std::clamp<uint64_t>(static_cast<uint64_t>(target_bytes) / per_rg, 1, rgs));
   for (uint32_t first = 0; first < rgs; first += per_job) {
-    jobs->push_back({tenant, nullptr, reader, first, std::min(per_job, rgs - first), {}});
+    jobs->push_back(
+        {tenant, nullptr, reader, first, std::min(per_job, rgs - first), {}, backend_block});
   }
 }
 
@@ -88,7 +94,98 @@ Status RunSearchJob(const QueryJob& job, const search::PreparedSearch& s,
   return search::SearchRowGroups(*job.reader, index, job.first_rg, job.n_rgs, s, out, m);
 }
 
+// Cached job answers: a tag for the format, then a serialized SearchResponse.
+constexpr std::string_view kCachedJobTag = "vvsj1:";
+
 }  // namespace
+
+// The window is not part of the hash: only jobs of blocks wholly inside the window are
+// cached, and for those the window filters nothing (Tempo's rule too).
+uint64_t SearchJobQueryHash(const search::PreparedSearch& s) {
+  const search::SearchOptions& o = s.options();
+  std::string text =
+      fmt::format("limit={};spss={};min_ms={};max_ms={};most_recent={};q=", o.limit,
+                  o.spans_per_spanset, o.min_duration_ms, o.max_duration_ms, s.most_recent());
+  text += traceql::ToString(s.compiled().query);
+  return Hash64(text.data(), text.size());
+}
+
+namespace {
+
+// The cache key of `job`, empty when its answer is not cached (Tempo's "sj:" keys).
+std::string JobCacheKey(const QueryJob& job, const search::PreparedSearch& s, uint64_t hash) {
+  if (!job.backend_block || job.reader == nullptr || !s.has_window()) {
+    return {};
+  }
+  const backend::BlockMeta& meta = job.reader->meta();
+  const search::SearchOptions& o = s.options();
+  if (!(meta.start_time > int64_t{o.start_unix_s} && meta.end_time < int64_t{o.end_unix_s})) {
+    return {};
+  }
+  return fmt::format("sj:{}:{:016x}:{}:{}:{}", job.tenant, hash, meta.block_id.ToString(),
+                     job.first_rg, job.n_rgs);
+}
+
+// Adds a cached answer to `out`; false (a miss) when `value` is not one.
+bool ReplayCachedJob(std::string_view value, search::SearchCombiner* out, search::JobMetrics* m) {
+  if (!value.starts_with(kCachedJobTag)) {
+    return false;
+  }
+  value.remove_prefix(kCachedJobTag.size());
+  tempopb::SearchResponse r;
+  if (!r.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+    return false;
+  }
+  for (tempopb::TraceSearchMetadata& md : *r.mutable_traces()) {
+    out->Add(std::move(md));
+  }
+  m->inspected_traces = r.metrics().inspectedtraces();
+  m->inspected_bytes = r.metrics().inspectedbytes();
+  m->inspected_spans = r.metrics().inspectedspans();
+  return true;
+}
+
+// Runs a cacheable job: from the cache, or into a job-local combiner (so that what is stored
+// is the job's own complete answer) stored unless the job failed or stopped because the
+// search was full, then merged into `out`.
+Status RunCachedSearchJob(const QueryJob& job, const search::PreparedSearch& s,
+                          const std::string& key, backend::cache::CachingBackend& cache,
+                          search::SearchCombiner* out, search::JobMetrics* m) {
+  if (std::optional<std::string> hit = cache.FetchFor(backend::cache::kRoleFrontendSearch, key)) {
+    if (ReplayCachedJob(*hit, out, m)) {
+      return Status::Ok();
+    }
+    VV_DEBUG("ignoring an unreadable cached search job", {"key", key});
+  }
+  search::SearchCombiner local(s.options().limit, s.most_recent(), out);
+  Status status = RunSearchJob(job, s, &local, m);
+  tempopb::SearchResponse answer = local.Held();
+  const bool cut_short = !local.OwnLimitReached() && out->Full();
+  if (status.ok() && !cut_short) {
+    answer.mutable_metrics()->set_inspectedtraces(static_cast<uint32_t>(m->inspected_traces));
+    answer.mutable_metrics()->set_inspectedbytes(m->inspected_bytes);
+    answer.mutable_metrics()->set_inspectedspans(m->inspected_spans);
+    std::string value(kCachedJobTag);
+    answer.AppendToString(&value);
+    cache.StoreFor(backend::cache::kRoleFrontendSearch, key, std::move(value));
+  }
+  for (tempopb::TraceSearchMetadata& md : *answer.mutable_traces()) {
+    out->Add(std::move(md));
+  }
+  return status;
+}
+
+}  // namespace
+
+Status RunSearchJobCached(const QueryJob& job, const search::PreparedSearch& search,
+                          uint64_t query_hash, backend::cache::CachingBackend* cache,
+                          search::SearchCombiner* out, search::JobMetrics* metrics) {
+  std::string key = cache != nullptr ? JobCacheKey(job, search, query_hash) : std::string();
+  if (key.empty()) {
+    return RunSearchJob(job, search, out, metrics);
+  }
+  return RunCachedSearchJob(job, search, key, *cache, out, metrics);
+}
 
 SearchSharder::SearchSharder(const querier::Querier* querier, SearchSharderOptions options)
     : querier_(querier), options_(options) {
@@ -137,7 +234,7 @@ JobPlan SearchSharder::Plan(const std::vector<std::string>& tenants, uint32_t st
         }
         ++plan.total_blocks;
         plan.total_block_bytes += meta.size;
-        AddBlockJobs(tenant, std::move(reader), options_.target_bytes_per_job, &plan.jobs);
+        AddBlockJobs(tenant, std::move(reader), options_.target_bytes_per_job, false, &plan.jobs);
       }
     }
     if (!query_backend) {
@@ -165,7 +262,7 @@ JobPlan SearchSharder::Plan(const std::vector<std::string>& tenants, uint32_t st
       ++plan.total_blocks;
       plan.total_block_bytes += meta->size;
       AddBlockJobs(tenant, querier_->block_readers().Get(*meta), options_.target_bytes_per_job,
-                   &plan.jobs);
+                   true, &plan.jobs);
     }
   }
   return plan;
@@ -212,10 +309,15 @@ Result<tempopb::SearchResponse> SearchSharder::Search(
   if (search->noop()) {
     return combiner.Final();
   }
+  backend::cache::CachingBackend* cache = options_.job_cache;
+  if (cache != nullptr && !cache->HasRole(backend::cache::kRoleFrontendSearch)) {
+    cache = nullptr;
+  }
+  const uint64_t hash = cache != nullptr ? SearchJobQueryHash(*search) : 0;
   VV_RETURN_IF_ERROR(Run(
       plan,
-      [&search, &combiner](const QueryJob& job, search::JobMetrics* m) {
-        return RunSearchJob(job, *search, &combiner, m);
+      [&search, &combiner, cache, hash](const QueryJob& job, search::JobMetrics* m) {
+        return RunSearchJobCached(job, *search, hash, cache, &combiner, m);
       },
       [&combiner] { return combiner.Full(); },
       [&combiner](const search::JobMetrics& m) { combiner.AddJob(m); }));

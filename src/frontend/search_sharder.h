@@ -10,6 +10,12 @@
 // Which data a query reads, as Tempo: without start/end only recent data (the ingester); with
 // them, the ingester when the window reaches into the last query_backend_after, and the
 // backend blocks overlapping the part of the window before that.
+//
+// With a cache for the `frontend-search` role, a backend block's job whose block lies wholly
+// inside the window (as Tempo: then the window does not change its answer) is cached: its
+// complete answer (found traces and metrics, up to `limit`) under a key of the tenant, the
+// block, its row groups and a hash of the query's parameters; a hit replays it without reading
+// the block. Recent data and the ingester's blocks are never cached.
 
 #include <cstdint>
 #include <functional>
@@ -26,6 +32,10 @@
 #include "search/recent_search.h"
 #include "tempopb/tempo.pb.h"
 
+namespace vivace::backend::cache {
+class CachingBackend;
+}
+
 namespace vivace::frontend {
 
 struct SearchSharderOptions {
@@ -33,6 +43,8 @@ struct SearchSharderOptions {
   int64_t query_backend_after_s = 900;
   // Jobs run at once per query, the calling thread included (querier.max_concurrent_queries).
   int concurrency = 20;
+  // Serves the frontend-search role; null or without that role: no job is cached.
+  backend::cache::CachingBackend* job_cache = nullptr;
 };
 
 // One unit of work: a tenant's recent data in memory, or row groups of one block.
@@ -41,8 +53,9 @@ struct QueryJob {
   std::shared_ptr<const ingester::Ingester::RecentData> recent;  // set: recent data
   std::shared_ptr<block::BlockReader> reader;
   uint32_t first_rg = 0;
-  uint32_t n_rgs = 0;        // 0: the whole block
-  search::TraceShard shard;  // recent data: which traces
+  uint32_t n_rgs = 0;          // 0: the whole block
+  search::TraceShard shard;    // recent data: which traces
+  bool backend_block = false;  // a backend block's job (not the ingester's): may be cached
 };
 
 struct JobPlan {
@@ -50,6 +63,16 @@ struct JobPlan {
   uint32_t total_blocks = 0;
   uint64_t total_block_bytes = 0;
 };
+
+// A hash of the request parameters that change a backend job's answer (the cache key's part
+// that is not the job's block and row groups).
+uint64_t SearchJobQueryHash(const search::PreparedSearch& search);
+
+// Runs one search job into `out`, through `cache` (frontend-search role) when it is set and
+// the job's answer may be cached. Search() runs every job through it; tests call it.
+Status RunSearchJobCached(const QueryJob& job, const search::PreparedSearch& search,
+                          uint64_t query_hash, backend::cache::CachingBackend* cache,
+                          search::SearchCombiner* out, search::JobMetrics* metrics);
 
 class SearchSharder {
  public:

@@ -153,4 +153,14 @@ tempopb::SearchResponse SearchCombiner::Final() const {
   return out;
 }
 
+tempopb::SearchResponse SearchCombiner::Held() const {
+  tempopb::SearchResponse out;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& t : traces_) {
+    *out.add_traces() = t;
+  }
+  *out.mutable_metrics() = metrics_;
+  return out;
+}
+
 }  // namespace vivace::search

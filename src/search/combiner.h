@@ -29,9 +29,11 @@ class SearchCombiner {
  public:
   // With `keep_most_recent` (the query hint `with(most_recent=true)`) the combiner keeps the
   // `limit` traces that start last instead of the first found, and is never full: every job
-  // must run.
-  explicit SearchCombiner(uint32_t limit, bool keep_most_recent = false)
-      : limit_(limit), keep_most_recent_(keep_most_recent) {}
+  // must run. A `parent` (for a job-local combiner: a cached job's own answer) makes Full() hold
+  // once the parent is full too, so that the job stops with the search.
+  explicit SearchCombiner(uint32_t limit, bool keep_most_recent = false,
+                          const SearchCombiner* parent = nullptr)
+      : limit_(limit), keep_most_recent_(keep_most_recent), parent_(parent) {}
 
   // Adds one trace's result. Returns false once the limit is reached (later traces are dropped
   // unless they merge into one already held).
@@ -42,15 +44,24 @@ class SearchCombiner {
   void SetPlan(uint32_t total_jobs, uint32_t total_blocks, uint64_t total_block_bytes);
 
   // Whether `limit` distinct traces are held: outstanding work can stop.
-  bool Full() const { return full_.load(std::memory_order_relaxed); }
+  bool Full() const {
+    return full_.load(std::memory_order_relaxed) || (parent_ != nullptr && parent_->Full());
+  }
+
+  // Whether this combiner itself holds `limit` traces (a parent's state aside).
+  bool OwnLimitReached() const { return full_.load(std::memory_order_relaxed); }
 
   size_t size() const;
 
   tempopb::SearchResponse Final() const;
+  // The traces as held (in the order they were added, no placeholder root names) and the
+  // metrics: a job's answer to cache and replay with Add().
+  tempopb::SearchResponse Held() const;
 
  private:
   const uint32_t limit_;
   const bool keep_most_recent_;
+  const SearchCombiner* const parent_;
   std::atomic<bool> full_{false};
   mutable std::mutex mu_;
   std::vector<tempopb::TraceSearchMetadata> traces_;

@@ -193,6 +193,21 @@ void CachingBackend::StoreLater(Route& route, std::string cache_key, std::string
   }
 }
 
+std::optional<std::string> CachingBackend::FetchFor(std::string_view role, const std::string& key) {
+  auto it = routes_.find(role);
+  if (it == routes_.end()) {
+    return std::nullopt;
+  }
+  return Fetch(*it->second, key);
+}
+
+void CachingBackend::StoreFor(std::string_view role, std::string key, std::string value) {
+  auto it = routes_.find(role);
+  if (it != routes_.end()) {
+    StoreLater(*it->second, std::move(key), std::move(value));
+  }
+}
+
 void CachingBackend::FlushWritesForTesting() {
   while (queued_.load() > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -59,6 +59,14 @@ class CachingBackend final : public RawBackend {
 
   RawBackend& inner() { return *inner_; }
 
+  // A role's cache for callers above the backend (the frontend's search jobs use
+  // frontend-search), with the same counting, circuit breaker and background writes.
+  bool HasRole(std::string_view role) const { return routes_.find(role) != routes_.end(); }
+
+  // nullopt on a miss, an error, or when `role` has no cache.
+  std::optional<std::string> FetchFor(std::string_view role, const std::string& key);
+  void StoreFor(std::string_view role, std::string key, std::string value);
+
   // Waits until every queued cache write is done (tests, benchmarks).
   void FlushWritesForTesting();
 

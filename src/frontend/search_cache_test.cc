@@ -1,0 +1,239 @@
+// The frontend-search cache: backend jobs answered from the cache read no block data and give
+// the same answer; other parameters miss; a job cut short is not stored; unreadable cached
+// values count as misses.
+
+#include <atomic>
+
+#include <gtest/gtest.h>
+
+#include "backend/cache/caching_backend.h"
+#include "backend/cache/lru_cache.h"
+#include "backend/memory_backend.h"
+#include "block/block_writer.h"
+#include "blocklist/blocklist.h"
+#include "frontend/search_sharder.h"
+#include "tests/support/trace_builder.h"
+
+namespace vivace::frontend {
+namespace {
+
+constexpr uint64_t kBase = 1'700'000'000;  // seconds
+constexpr uint32_t kAll = 0;               // no limit
+
+// Counts the reads of blocks' `data` objects, over a backend it does not own.
+class CountingBackend final : public backend::RawBackend {
+ public:
+  explicit CountingBackend(backend::RawBackend* inner) : inner_(inner) {}
+
+  Result<std::string> Read(std::string_view key) override {
+    Count(key);
+    return inner_->Read(key);
+  }
+
+  Result<std::string> ReadRange(std::string_view key, uint64_t offset, uint64_t length) override {
+    Count(key);
+    return inner_->ReadRange(key, offset, length);
+  }
+
+  Result<uint64_t> Size(std::string_view key) override { return inner_->Size(key); }
+
+  Status Write(std::string_view key, ByteView data) override { return inner_->Write(key, data); }
+
+  Result<std::unique_ptr<backend::AppendWriter>> Append(std::string_view key) override {
+    return inner_->Append(key);
+  }
+
+  Result<std::vector<std::string>> List(std::string_view prefix) override {
+    return inner_->List(prefix);
+  }
+
+  Status Delete(std::string_view key) override { return inner_->Delete(key); }
+
+  std::atomic<int> data_reads{0};
+
+ private:
+  void Count(std::string_view key) {
+    if (key.ends_with("/data")) {
+      ++data_reads;
+    }
+  }
+
+  backend::RawBackend* inner_;
+};
+
+// Answers every lookup with bytes that are no cached job; counts stores.
+class GarbageCache final : public backend::cache::Cache {
+ public:
+  Result<std::optional<std::string>> Fetch(std::string_view key) override {
+    return key.size() % 2 == 0 ? std::optional<std::string>("not a job")
+                               : std::optional<std::string>("vvsj1:\xff\xff\xff\xff");
+  }
+
+  Status Store(std::string_view, std::string_view) override {
+    ++stores;
+    return Status::Ok();
+  }
+
+  std::string_view kind() const override { return "inmemory"; }
+
+  std::atomic<int> stores{0};
+};
+
+class SearchCacheTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // Four blocks; block b holds traces starting at kBase + b * 1000 + i seconds.
+    uint64_t seed = 1;
+    for (int b = 0; b < 4; ++b) {
+      std::vector<std::pair<model::TraceId, std::string>> traces;
+      for (int i = 0; i < 40; ++i, ++seed) {
+        auto req = testing::MakeTrace(
+            {.seed = seed,
+             .spans = 3,
+             .service = "block-" + std::to_string(b),
+             .start_unix_nano = (kBase + static_cast<uint64_t>(b) * 1000 + i) * 1'000'000'000});
+        traces.emplace_back(model::TraceId::FromBytes(testing::TestTraceId(seed)),
+                            req.SerializeAsString());
+      }
+      std::sort(traces.begin(), traces.end());
+      block::BlockWriterOptions opts;
+      opts.tenant = "t";
+      opts.block_id = backend::BlockId::Random();
+      opts.estimated_traces = traces.size();
+      opts.row_group_bytes = 8 << 10;
+      block::BlockWriter w(&mem_, opts);
+      for (auto& [id, bytes] : traces) {
+        ASSERT_TRUE(w.Add(id, bytes).ok());
+      }
+      auto meta = w.Finish();
+      ASSERT_TRUE(meta.ok());
+      ASSERT_GE(meta->total_records, 2u);
+      blocklist_.AddBlock(*meta);
+    }
+  }
+
+  // A sharder over `mem_` through a caching backend serving frontend-search with `cache`.
+  void Build(std::shared_ptr<backend::cache::Cache> cache) {
+    sharder_.reset();
+    querier_.reset();
+    auto counting = std::make_unique<CountingBackend>(&mem_);
+    counting_ = counting.get();
+    caching_ = std::make_unique<backend::cache::CachingBackend>(
+        std::move(counting),
+        std::map<std::string, std::shared_ptr<backend::cache::Cache>>{
+            {std::string(backend::cache::kRoleFrontendSearch), std::move(cache)}},
+        backend::cache::CachingOptions{});
+    querier_ = std::make_unique<querier::Querier>(nullptr, nullptr, &blocklist_, caching_.get(), 1);
+    sharder_ = std::make_unique<SearchSharder>(querier_.get(),
+                                               SearchSharderOptions{.target_bytes_per_job = 1,
+                                                                    .query_backend_after_s = 0,
+                                                                    .concurrency = 2,
+                                                                    .job_cache = caching_.get()});
+  }
+
+  std::shared_ptr<const search::PreparedSearch> Prepare(const std::string& q, uint32_t limit,
+                                                        uint32_t start, uint32_t end) {
+    auto s = search::PreparedSearch::Create(
+        {.query = q, .limit = limit, .start_unix_s = start, .end_unix_s = end});
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return *s;
+  }
+
+  // The search's answer and the block data reads it made.
+  std::pair<tempopb::SearchResponse, int> Search(const std::string& q, uint32_t limit,
+                                                 uint32_t start = kBase - 10,
+                                                 uint32_t end = kBase + 10'000) {
+    int before = counting_->data_reads.load();
+    auto r = sharder_->Search({"t"}, Prepare(q, limit, start, end), kBase + 100'000);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    caching_->FlushWritesForTesting();
+    return {r.ok() ? *r : tempopb::SearchResponse(), counting_->data_reads.load() - before};
+  }
+
+  backend::InMemoryBackend mem_;
+  blocklist::Blocklist blocklist_;
+  CountingBackend* counting_ = nullptr;
+  std::unique_ptr<backend::cache::CachingBackend> caching_;
+  std::unique_ptr<querier::Querier> querier_;
+  std::unique_ptr<SearchSharder> sharder_;
+};
+
+TEST_F(SearchCacheTest, ASecondIdenticalSearchReadsNoBlockData) {
+  Build(std::make_shared<backend::cache::LruCache>(64 << 20));
+  auto [first, first_reads] = Search("{ resource.service.name != \"x\" }", kAll);
+  EXPECT_EQ(first.traces_size(), 160);
+  EXPECT_GT(first_reads, 0);
+  auto [second, second_reads] = Search("{ resource.service.name != \"x\" }", kAll);
+  EXPECT_EQ(second_reads, 0);
+  EXPECT_EQ(second.SerializeAsString(), first.SerializeAsString());  // metrics included
+  // Any window that encloses the blocks gives the same answers (Tempo's rule), from the cache.
+  auto [wider, wider_reads] =
+      Search("{ resource.service.name != \"x\" }", kAll, kBase - 1000, kBase + 20'000);
+  EXPECT_EQ(wider_reads, 0);
+  EXPECT_EQ(wider.traces_size(), 160);
+}
+
+TEST_F(SearchCacheTest, OtherParametersMiss) {
+  Build(std::make_shared<backend::cache::LruCache>(64 << 20));
+  auto [base, base_reads] = Search("{}", 30);
+  EXPECT_GT(base_reads, 0);
+  EXPECT_EQ(base.traces_size(), 30);
+  auto [query, query_reads] = Search("{ span.foo = \"bar\" }", 30);
+  EXPECT_GT(query_reads, 0);
+  EXPECT_EQ(query.traces_size(), 0);
+  auto [limit, limit_reads] = Search("{}", 31);
+  EXPECT_GT(limit_reads, 0);
+  EXPECT_EQ(limit.traces_size(), 31);
+  // A window cutting blocks: their jobs are not cached (the window changes their answers).
+  auto [cut, cut_reads] = Search("{}", kAll, kBase + 1010, kBase + 2010);
+  EXPECT_EQ(cut.traces_size(), 30 + 11);
+  auto [again, again_reads] = Search("{}", kAll, kBase + 1010, kBase + 2010);
+  EXPECT_GT(again_reads, 0);
+  EXPECT_EQ(again.traces_size(), 30 + 11);
+}
+
+TEST_F(SearchCacheTest, AJobCutShortIsNotStored) {
+  Build(std::make_shared<backend::cache::LruCache>(64 << 20));
+  auto s = Prepare("{}", 2, kBase - 10, kBase + 10'000);
+  JobPlan plan = sharder_->Plan({"t"}, kBase - 10, kBase + 10'000, kBase + 100'000);
+  ASSERT_FALSE(plan.jobs.empty());
+  const QueryJob& job = plan.jobs.front();
+  const uint64_t hash = SearchJobQueryHash(*s);
+  // The search is already full: the job stops at once, and must not be cached as empty.
+  search::SearchCombiner full(1);
+  tempopb::TraceSearchMetadata md;
+  md.set_traceid("someone-else");
+  full.Add(md);
+  search::JobMetrics m;
+  ASSERT_TRUE(RunSearchJobCached(job, *s, hash, caching_.get(), &full, &m).ok());
+  caching_->FlushWritesForTesting();
+  EXPECT_EQ(full.size(), 1u);
+  // Run for real: a miss (the job reads data), then stored and a hit.
+  for (int round = 0; round < 2; ++round) {
+    int before = counting_->data_reads.load();
+    search::SearchCombiner out(2);
+    search::JobMetrics jm;
+    ASSERT_TRUE(RunSearchJobCached(job, *s, hash, caching_.get(), &out, &jm).ok());
+    caching_->FlushWritesForTesting();
+    EXPECT_EQ(out.size(), 2u);
+    EXPECT_GT(jm.inspected_traces, 0u);
+    if (round == 0) {
+      EXPECT_GT(counting_->data_reads.load(), before);
+    } else {
+      EXPECT_EQ(counting_->data_reads.load(), before);
+    }
+  }
+}
+
+TEST_F(SearchCacheTest, UnreadableCachedValuesAreMisses) {
+  auto garbage = std::make_shared<GarbageCache>();
+  Build(garbage);
+  auto [r, reads] = Search("{}", kAll);
+  EXPECT_EQ(r.traces_size(), 160);
+  EXPECT_EQ(r.metrics().inspectedtraces(), 160u);
+  EXPECT_GT(reads, 0);
+  EXPECT_GT(garbage->stores.load(), 0);
+}
+
+}  // namespace
+}  // namespace vivace::frontend
