@@ -10,7 +10,11 @@
 #include "backend/cache/memcached_cache.h"
 #include "backend/cache/redis_cache.h"
 #include "backend/memory_backend.h"
+#include "block/block_writer.h"
+#include "blocklist/blocklist.h"
+#include "frontend/search_sharder.h"
 #include "tests/support/peer_process.h"
+#include "tests/support/trace_builder.h"
 
 namespace vivace::testing {
 namespace {
@@ -134,6 +138,71 @@ TEST_P(CacheServerTest, TtlExpiresEntries) {
     gone = f.ok() && !f->has_value();
   }
   EXPECT_TRUE(gone);
+}
+
+// The frontend-search role: a search run twice is answered the second time from the server
+// alone (the blocks' data objects are gone by then).
+TEST_P(CacheServerTest, SearchJobsAnsweredFromTheServer) {
+  constexpr uint64_t kBase = 1'700'000'000;
+  auto inner = std::make_unique<backend::InMemoryBackend>();
+  backend::InMemoryBackend* mem = inner.get();
+  blocklist::Blocklist blocklist;
+  std::vector<std::string> data_keys;
+  uint64_t seed = 1;
+  for (int b = 0; b < 2; ++b) {
+    std::vector<std::pair<model::TraceId, std::string>> traces;
+    for (int i = 0; i < 30; ++i, ++seed) {
+      auto req = MakeTrace(
+          {.seed = seed,
+           .spans = 2,
+           .service = "block-" + std::to_string(b),
+           .start_unix_nano = (kBase + static_cast<uint64_t>(b) * 1000 + i) * 1'000'000'000});
+      traces.emplace_back(model::TraceId::FromBytes(TestTraceId(seed)), req.SerializeAsString());
+    }
+    std::sort(traces.begin(), traces.end());
+    block::BlockWriterOptions opts;
+    opts.tenant = "t";
+    opts.block_id = backend::BlockId::Random();
+    opts.estimated_traces = traces.size();
+    opts.row_group_bytes = 8 << 10;
+    block::BlockWriter w(mem, opts);
+    for (auto& [id, bytes] : traces) {
+      ASSERT_TRUE(w.Add(id, bytes).ok());
+    }
+    auto meta = w.Finish();
+    ASSERT_TRUE(meta.ok());
+    blocklist.AddBlock(*meta);
+    data_keys.push_back("t/" + opts.block_id.ToString() + "/data");
+  }
+  backend::cache::CachingBackend caching(std::move(inner), {{"frontend-search", cache_}}, {});
+  querier::Querier querier(nullptr, nullptr, &blocklist, &caching, 1);
+  frontend::SearchSharder sharder(&querier, {.target_bytes_per_job = 1,
+                                             .query_backend_after_s = 0,
+                                             .concurrency = 2,
+                                             .job_cache = &caching});
+  auto search = [&](const std::string& q = "{ resource.service.name =~ \"block-.*\" }") {
+    auto s = search::PreparedSearch::Create(
+        {.query = q,
+         .limit = 0,
+         .start_unix_s = kBase - 10,
+         .end_unix_s = kBase + 5000});
+    EXPECT_TRUE(s.ok());
+    auto r = sharder.Search({"t"}, *s, kBase + 100'000);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    caching.FlushWritesForTesting();
+    return r.ok() ? r->SerializeAsString() : std::string();
+  };
+  std::string first = search();
+  tempopb::SearchResponse parsed;
+  ASSERT_TRUE(parsed.ParseFromString(first));
+  EXPECT_EQ(parsed.traces_size(), 60);
+  for (const std::string& key : data_keys) {
+    ASSERT_TRUE(mem->Delete(key).ok());
+  }
+  EXPECT_EQ(search(), first);
+  // An uncached query cannot read the blocks any more.
+  ASSERT_TRUE(parsed.ParseFromString(search("{ }")));
+  EXPECT_EQ(parsed.traces_size(), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, CacheServerTest, ::testing::Values("memcached", "redis"),
