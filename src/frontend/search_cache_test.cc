@@ -173,6 +173,20 @@ TEST_F(SearchCacheTest, ASecondIdenticalSearchReadsNoBlockData) {
   EXPECT_EQ(wider.traces_size(), 160);
 }
 
+TEST_F(SearchCacheTest, MostRecentJobsAreCachedWithTheirNewestTraces) {
+  Build(std::make_shared<backend::cache::LruCache>(64 << 20));
+  const std::string q = "{ resource.service.name =~ \"block-[0-1]\" } with(most_recent=true)";
+  auto [first, first_reads] = Search(q, 3);
+  ASSERT_EQ(first.traces_size(), 3);
+  EXPECT_EQ(first.traces(0).rootservicename(), "block-1");
+  auto [second, second_reads] = Search(q, 3);
+  EXPECT_EQ(second_reads, 0);
+  EXPECT_EQ(second.SerializeAsString(), first.SerializeAsString());
+  // Without the hint the answer differs: another entry.
+  auto [plain, plain_reads] = Search("{ resource.service.name =~ \"block-[0-1]\" }", 3);
+  EXPECT_GT(plain_reads, 0);
+}
+
 TEST_F(SearchCacheTest, OtherParametersMiss) {
   Build(std::make_shared<backend::cache::LruCache>(64 << 20));
   auto [base, base_reads] = Search("{}", 30);
