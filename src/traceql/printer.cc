@@ -83,8 +83,10 @@ std::string ToString(const Attribute& a) {
   if (scope.empty() && !a.is_intrinsic()) {
     scope = ".";
   }
-  // An empty name is quoted too (Tempo prints nothing, which does not parse back).
-  if (!a.is_intrinsic() && (att.empty() || NeedsAttributeQuoting(att))) {
+  // An empty name is quoted too (Tempo prints nothing, which does not parse back), and so is
+  // an unscoped name that starts with a digit (`.1y` would lex as the number .1).
+  const bool leading_digit = scope == "." && !att.empty() && att[0] >= '0' && att[0] <= '9';
+  if (!a.is_intrinsic() && (att.empty() || leading_digit || NeedsAttributeQuoting(att))) {
     std::string q = "\"";
     for (char c : att) {
       if (c == '\\' || c == '"') {

@@ -49,6 +49,11 @@ TEST(PrinterTest, QuotedAttributeNames) {
   // An empty name is quoted so that it parses back (Tempo prints nothing).
   EXPECT_EQ(Print(R"({ ."" = 1 })"), R"({ ."" = 1 })");
   EXPECT_EQ(Print("{ parent.resource.a = 1 }"), "{ parent.resource.a = 1 }");
+  // An unscoped name that starts with a digit is quoted: `.1y` would lex as the number .1
+  // (found by the traceql_parse fuzzer); after a scope it needs no quotes.
+  EXPECT_EQ(Print(R"({ ."1y-x" = 1 })"), R"({ ."1y-x" = 1 })");
+  EXPECT_EQ(Print(R"({ .""1y = 1 })"), R"({ ."1y" = 1 })");
+  EXPECT_EQ(Print(R"({ span."1y" = 1 })"), "{ span.1y = 1 }");
 }
 
 TEST(PrinterTest, Metrics) {
