@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "backend/azure/shared_key.h"
+#include "backend/remote/chunked_append_writer.h"
 #include "backend/remote/errors.h"
 #include "backend/remote/xml.h"
 #include "common/base64.h"
@@ -225,46 +226,33 @@ Status AzureBackend::CreateContainer() {
 }
 
 // Stages blocks as they fill and commits the list at Close.
-class AzureAppendWriter final : public AppendWriter {
+class AzureAppendWriter final : public remote::ChunkedAppendWriter {
  public:
   AzureAppendWriter(AzureBackend* backend, std::string key)
-      : backend_(backend), key_(std::move(key)) {}
+      : ChunkedAppendWriter(kStore, std::move(key), backend->options_.block_size),
+        backend_(backend) {}
 
-  Status Append(ByteView data) override {
-    if (closed_) {
-      return Status::FailedPrecondition(fmt::format("azure: append to closed object {}", key_));
+ private:
+  Status WriteWhole(ByteView data) override { return backend_->Write(key(), data); }
+
+  Status SendChunk(ByteView block) override {
+    // Block IDs of one blob must all have the same length.
+    std::string id = Base64Encode(ByteView(fmt::format("vv-block-{:08}", block_ids_.size())));
+    AzureBackend::Call call{.method = "PUT",
+                            .key = key(),
+                            .query = {{"comp", "block"}, {"blockid", id}},
+                            .body = block};
+    VV_ASSIGN_OR_RETURN(remote::HttpResponse r, backend_->Send(call));
+    if (r.status != 201) {
+      return remote::HttpError(kStore, "put block", key(), r);
     }
-    if (!error_.ok()) {
-      return error_;
-    }
-    const uint64_t block = backend_->options_.block_size;
-    while (data.size() > 0) {
-      size_t n = std::min<size_t>(data.size(), block - buffer_.size());
-      buffer_.append(data.str().substr(0, n));
-      data = ByteView(data.data() + n, data.size() - n);
-      if (buffer_.size() >= block) {
-        if (Status s = StageBlock(); !s.ok()) {
-          error_ = s;
-          return s;
-        }
-      }
-    }
+    block_ids_.push_back(std::move(id));
     return Status::Ok();
   }
 
-  Status Close() override {
-    if (closed_) {
-      return Status::FailedPrecondition(fmt::format("azure: object {} already closed", key_));
-    }
-    if (!error_.ok()) {
-      return error_;
-    }
-    closed_ = true;
-    if (block_ids_.empty()) {
-      return backend_->Write(key_, ByteView(buffer_));
-    }
-    if (!buffer_.empty()) {
-      VV_RETURN_IF_ERROR(StageBlock());
+  Status Finish(ByteView rest) override {
+    if (rest.size() > 0) {
+      VV_RETURN_IF_ERROR(SendChunk(rest));
     }
     std::string xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList>";
     for (const std::string& id : block_ids_) {
@@ -272,38 +260,17 @@ class AzureAppendWriter final : public AppendWriter {
     }
     xml += "</BlockList>";
     AzureBackend::Call call{
-        .method = "PUT", .key = key_, .query = {{"comp", "blocklist"}}, .body = ByteView(xml)};
+        .method = "PUT", .key = key(), .query = {{"comp", "blocklist"}}, .body = ByteView(xml)};
     call.headers.emplace_back("Content-Type", "application/xml");
     VV_ASSIGN_OR_RETURN(remote::HttpResponse r, backend_->Send(call));
     if (r.status != 201) {
-      return remote::HttpError(kStore, "put block list", key_, r);
+      return remote::HttpError(kStore, "put block list", key(), r);
     }
-    return Status::Ok();
-  }
-
- private:
-  Status StageBlock() {
-    // Block IDs of one blob must all have the same length.
-    std::string id = Base64Encode(ByteView(fmt::format("vv-block-{:08}", block_ids_.size())));
-    AzureBackend::Call call{.method = "PUT",
-                            .key = key_,
-                            .query = {{"comp", "block"}, {"blockid", id}},
-                            .body = ByteView(buffer_)};
-    VV_ASSIGN_OR_RETURN(remote::HttpResponse r, backend_->Send(call));
-    if (r.status != 201) {
-      return remote::HttpError(kStore, "put block", key_, r);
-    }
-    block_ids_.push_back(std::move(id));
-    buffer_.clear();
     return Status::Ok();
   }
 
   AzureBackend* backend_;
-  std::string key_;
-  std::string buffer_;
   std::vector<std::string> block_ids_;
-  Status error_;
-  bool closed_ = false;
 };
 
 Result<std::unique_ptr<AppendWriter>> AzureBackend::Append(std::string_view key) {

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "backend/remote/chunked_append_writer.h"
 #include "backend/remote/crypto.h"
 #include "backend/remote/errors.h"
 #include "backend/remote/uri.h"
@@ -275,12 +276,14 @@ Status GcsBackend::CreateBucket() {
 
 // A resumable upload: the session starts at the first full chunk, the object appears when the
 // last chunk (with the total size) is accepted.
-class GcsAppendWriter final : public AppendWriter {
+class GcsAppendWriter final : public remote::ChunkedAppendWriter {
  public:
-  GcsAppendWriter(GcsBackend* backend, std::string key) : backend_(backend), key_(std::move(key)) {}
+  GcsAppendWriter(GcsBackend* backend, std::string key)
+      : ChunkedAppendWriter(kStore, std::move(key), backend->options_.chunk_size),
+        backend_(backend) {}
 
   ~GcsAppendWriter() override {
-    if (!closed_ && !session_.empty()) {
+    if (!closed() && !session_.empty()) {
       auto r = backend_->Send("DELETE", session_, {});  // cancel the upload; best effort
       (void)r;
     }
@@ -291,97 +294,57 @@ class GcsAppendWriter final : public AppendWriter {
   GcsAppendWriter(GcsAppendWriter&&) = delete;
   GcsAppendWriter& operator=(GcsAppendWriter&&) = delete;
 
-  Status Append(ByteView data) override {
-    if (closed_) {
-      return Status::FailedPrecondition(fmt::format("gcs: append to closed object {}", key_));
-    }
-    if (!error_.ok()) {
-      return error_;
-    }
-    const uint64_t chunk = backend_->options_.chunk_size;
-    while (data.size() > 0) {
-      size_t n = std::min<size_t>(data.size(), chunk - buffer_.size());
-      buffer_.append(data.str().substr(0, n));
-      data = ByteView(data.data() + n, data.size() - n);
-      if (buffer_.size() >= chunk) {
-        if (Status s = SendChunk(false); !s.ok()) {
-          error_ = s;
-          return s;
-        }
-      }
-    }
-    return Status::Ok();
-  }
-
-  Status Close() override {
-    if (closed_) {
-      return Status::FailedPrecondition(fmt::format("gcs: object {} already closed", key_));
-    }
-    if (!error_.ok()) {
-      return error_;
-    }
-    closed_ = true;
-    if (session_.empty()) {
-      return backend_->Write(key_, ByteView(buffer_));
-    }
-    Status s = SendChunk(true);
-    if (!s.ok()) {
-      closed_ = false;
-    }
-    return s;
-  }
-
  private:
+  Status WriteWhole(ByteView data) override { return backend_->Write(key(), data); }
+
+  Status SendChunk(ByteView chunk) override { return Send(chunk, false); }
+
+  Status Finish(ByteView rest) override { return Send(rest, true); }
+
   Status Start() {
     std::string url =
         fmt::format("{}/upload/storage/v1/b/{}/o?uploadType=resumable&name={}",
                     backend_->options_.endpoint, remote::UriEncode(backend_->options_.bucket),
-                    remote::UriEncode(backend_->key_prefix_ + key_));
+                    remote::UriEncode(backend_->key_prefix_ + key()));
     VV_ASSIGN_OR_RETURN(remote::HttpResponse r,
                         backend_->Send("POST", url,
                                        {{"Content-Type", "application/json"},
                                         {"X-Upload-Content-Type", "application/octet-stream"}},
                                        ByteView(std::string_view("{}"))));
     if (r.status != 200 && r.status != 201) {
-      return remote::HttpError(kStore, "start resumable upload", key_, r);
+      return remote::HttpError(kStore, "start resumable upload", key(), r);
     }
     session_ = std::string(r.Header("location"));
     if (session_.empty()) {
-      return Status::Internal(fmt::format("gcs upload {}: no session location", key_));
+      return Status::Internal(fmt::format("gcs upload {}: no session location", key()));
     }
     return Status::Ok();
   }
 
-  Status SendChunk(bool last) {
+  Status Send(ByteView chunk, bool last) {
     if (session_.empty()) {
       VV_RETURN_IF_ERROR(Start());
     }
     std::string range;
-    uint64_t end = sent_ + buffer_.size();
-    if (buffer_.empty()) {
+    uint64_t end = sent_ + chunk.size();
+    if (chunk.size() == 0) {
       range = fmt::format("bytes */{}", sent_);
     } else {
       range = fmt::format("bytes {}-{}/{}", sent_, end - 1, last ? std::to_string(end) : "*");
     }
-    VV_ASSIGN_OR_RETURN(
-        remote::HttpResponse r,
-        backend_->Send("PUT", session_, {{"Content-Range", range}}, ByteView(buffer_)));
+    VV_ASSIGN_OR_RETURN(remote::HttpResponse r,
+                        backend_->Send("PUT", session_, {{"Content-Range", range}}, chunk));
     bool ok = last ? (r.status == 200 || r.status == 201) : r.status == 308;
     if (!ok) {
-      return remote::HttpError(kStore, "upload chunk", key_, r);
+      return remote::HttpError(kStore, "upload chunk", key(), r);
     }
     sent_ = end;
-    buffer_.clear();
     return Status::Ok();
   }
 
   GcsBackend* backend_;
-  std::string key_;
-  std::string buffer_;
   std::string session_;
   uint64_t sent_ = 0;
-  Status error_;
-  bool closed_ = false;
 };
 
 Result<std::unique_ptr<AppendWriter>> GcsBackend::Append(std::string_view key) {

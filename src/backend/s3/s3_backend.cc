@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "backend/remote/chunked_append_writer.h"
 #include "backend/remote/crypto.h"
 #include "backend/remote/errors.h"
 #include "backend/remote/uri.h"
@@ -273,17 +274,19 @@ Status S3Backend::CreateBucket() {
 }
 
 // A multipart upload, started lazily when the first part fills.
-class S3AppendWriter final : public AppendWriter {
+class S3AppendWriter final : public remote::ChunkedAppendWriter {
  public:
-  S3AppendWriter(S3Backend* backend, std::string key) : backend_(backend), key_(std::move(key)) {}
+  S3AppendWriter(S3Backend* backend, std::string key)
+      : ChunkedAppendWriter(kStore, std::move(key), backend->options_.part_size),
+        backend_(backend) {}
 
   ~S3AppendWriter() override {
-    if (!closed_ && !upload_id_.empty()) {
+    if (!closed() && !upload_id_.empty()) {
       // Best effort: stores without abort (s3rver) or lifecycle rules clean up the rest.
-      S3Backend::Call call{.method = "DELETE", .key = key_, .query = {{"uploadId", upload_id_}}};
+      S3Backend::Call call{.method = "DELETE", .key = key(), .query = {{"uploadId", upload_id_}}};
       auto r = backend_->Send(call);
       if (r.ok() && r->status != 204 && r->status != 200) {
-        VV_DEBUG("s3: abort multipart upload refused", {"key", key_}, {"status", r->status});
+        VV_DEBUG("s3: abort multipart upload refused", {"key", key()}, {"status", r->status});
       }
     }
   }
@@ -293,41 +296,33 @@ class S3AppendWriter final : public AppendWriter {
   S3AppendWriter(S3AppendWriter&&) = delete;
   S3AppendWriter& operator=(S3AppendWriter&&) = delete;
 
-  Status Append(ByteView data) override {
-    if (closed_) {
-      return Status::FailedPrecondition(fmt::format("s3: append to closed object {}", key_));
+ private:
+  Status WriteWhole(ByteView data) override { return backend_->Write(key(), data); }
+
+  Status SendChunk(ByteView part) override {
+    if (upload_id_.empty()) {
+      VV_RETURN_IF_ERROR(Start());
     }
-    if (!error_.ok()) {
-      return error_;
+    S3Backend::Call call{
+        .method = "PUT",
+        .key = key(),
+        .query = {{"partNumber", std::to_string(etags_.size() + 1)}, {"uploadId", upload_id_}},
+        .body = part};
+    VV_ASSIGN_OR_RETURN(remote::HttpResponse r, backend_->Send(call));
+    if (r.status != 200) {
+      return remote::HttpError(kStore, "upload part", key(), r);
     }
-    const uint64_t part = backend_->options_.part_size;
-    while (data.size() > 0) {
-      size_t n = std::min<size_t>(data.size(), part - buffer_.size());
-      buffer_.append(data.str().substr(0, n));
-      data = ByteView(data.data() + n, data.size() - n);
-      if (buffer_.size() >= part) {
-        if (Status s = FlushPart(); !s.ok()) {
-          error_ = s;
-          return s;
-        }
-      }
+    std::string_view etag = r.Header("etag");
+    if (etag.empty()) {
+      return Status::Internal(fmt::format("s3 upload part {}: no ETag in the answer", key()));
     }
+    etags_.emplace_back(etag);
     return Status::Ok();
   }
 
-  Status Close() override {
-    if (closed_) {
-      return Status::FailedPrecondition(fmt::format("s3: object {} already closed", key_));
-    }
-    if (!error_.ok()) {
-      return error_;
-    }
-    closed_ = true;
-    if (upload_id_.empty()) {
-      return backend_->Write(key_, ByteView(buffer_));
-    }
-    if (!buffer_.empty()) {
-      VV_RETURN_IF_ERROR(FlushPart());
+  Status Finish(ByteView rest) override {
+    if (rest.size() > 0) {
+      VV_RETURN_IF_ERROR(SendChunk(rest));
     }
     std::string xml = "<CompleteMultipartUpload>";
     for (size_t i = 0; i < etags_.size(); ++i) {
@@ -336,66 +331,34 @@ class S3AppendWriter final : public AppendWriter {
     }
     xml += "</CompleteMultipartUpload>";
     S3Backend::Call call{
-        .method = "POST", .key = key_, .query = {{"uploadId", upload_id_}}, .body = ByteView(xml)};
+        .method = "POST", .key = key(), .query = {{"uploadId", upload_id_}}, .body = ByteView(xml)};
     call.headers.emplace_back("Content-Type", "application/xml");
     VV_ASSIGN_OR_RETURN(remote::HttpResponse r, backend_->Send(call));
     if (r.status != 200) {
-      closed_ = false;  // lets the destructor abort the upload
-      return remote::HttpError(kStore, "complete multipart upload", key_, r);
+      return remote::HttpError(kStore, "complete multipart upload", key(), r);
     }
-    if (Status s = ErrorInBody("complete multipart upload", key_, r); !s.ok()) {
-      closed_ = false;
-      return s;
-    }
-    return Status::Ok();
+    return ErrorInBody("complete multipart upload", key(), r);
   }
 
- private:
   Status Start() {
-    S3Backend::Call call{.method = "POST", .key = key_, .query = {{"uploads", ""}}};
+    S3Backend::Call call{.method = "POST", .key = key(), .query = {{"uploads", ""}}};
     backend_->AddWriteHeaders(&call.headers);
     VV_ASSIGN_OR_RETURN(remote::HttpResponse r, backend_->Send(call));
     if (r.status != 200) {
-      return remote::HttpError(kStore, "create multipart upload", key_, r);
+      return remote::HttpError(kStore, "create multipart upload", key(), r);
     }
     Result<remote::XmlElement> doc = remote::ParseXml(r.body);
     if (!doc.ok() || doc->ChildText("UploadId").empty()) {
       return Status::Internal(
-          fmt::format("s3 create multipart upload {}: no UploadId in the answer", key_));
+          fmt::format("s3 create multipart upload {}: no UploadId in the answer", key()));
     }
     upload_id_ = std::string(doc->ChildText("UploadId"));
     return Status::Ok();
   }
 
-  Status FlushPart() {
-    if (upload_id_.empty()) {
-      VV_RETURN_IF_ERROR(Start());
-    }
-    S3Backend::Call call{
-        .method = "PUT",
-        .key = key_,
-        .query = {{"partNumber", std::to_string(etags_.size() + 1)}, {"uploadId", upload_id_}},
-        .body = ByteView(buffer_)};
-    VV_ASSIGN_OR_RETURN(remote::HttpResponse r, backend_->Send(call));
-    if (r.status != 200) {
-      return remote::HttpError(kStore, "upload part", key_, r);
-    }
-    std::string_view etag = r.Header("etag");
-    if (etag.empty()) {
-      return Status::Internal(fmt::format("s3 upload part {}: no ETag in the answer", key_));
-    }
-    etags_.emplace_back(etag);
-    buffer_.clear();
-    return Status::Ok();
-  }
-
   S3Backend* backend_;
-  std::string key_;
-  std::string buffer_;
   std::string upload_id_;
   std::vector<std::string> etags_;
-  Status error_;
-  bool closed_ = false;
 };
 
 Result<std::unique_ptr<AppendWriter>> S3Backend::Append(std::string_view key) {
