@@ -20,11 +20,6 @@ namespace {
 constexpr std::string_view kStore = "azure";
 constexpr std::string_view kApiVersion = "2021-08-06";
 
-Status PastEnd(std::string_view key, uint64_t offset, uint64_t length) {
-  return Status::OutOfRange(fmt::format(
-      "azure GET {}: range [{}, +{}) is past the end of the object", key, offset, length));
-}
-
 }  // namespace
 
 AzureBackend::AzureBackend(AzureOptions options)
@@ -108,22 +103,7 @@ Result<std::string> AzureBackend::ReadRange(std::string_view key, uint64_t offse
   Call call{.method = "GET", .key = std::string(key)};
   call.headers.emplace_back("x-ms-range", fmt::format("bytes={}-{}", offset, offset + length - 1));
   VV_ASSIGN_OR_RETURN(remote::HttpResponse r, Send(call));
-  if (r.status == 416) {
-    return PastEnd(key, offset, length);
-  }
-  if (r.status == 200) {
-    if (r.body.size() < offset || r.body.size() - offset < length) {
-      return PastEnd(key, offset, length);
-    }
-    return r.body.substr(offset, length);
-  }
-  if (r.status != 206) {
-    return remote::HttpError(kStore, "GET", key, r);
-  }
-  if (r.body.size() != length) {
-    return PastEnd(key, offset, length);
-  }
-  return std::move(r.body);
+  return remote::RangeFromResponse(kStore, key, offset, length, std::move(r));
 }
 
 Result<uint64_t> AzureBackend::Size(std::string_view key) {

@@ -19,11 +19,6 @@ namespace {
 constexpr std::string_view kStore = "gcs";
 constexpr uint64_t kChunkUnit = 256 * 1024;
 
-Status PastEnd(std::string_view key, uint64_t offset, uint64_t length) {
-  return Status::OutOfRange(fmt::format("gcs GET {}: range [{}, +{}) is past the end of the object",
-                                        key, offset, length));
-}
-
 }  // namespace
 
 GcsBackend::GcsBackend(GcsOptions options)
@@ -89,22 +84,7 @@ Result<std::string> GcsBackend::ReadRange(std::string_view key, uint64_t offset,
   VV_ASSIGN_OR_RETURN(remote::HttpResponse r,
                       Send("GET", ObjectUrl(key) + "?alt=media",
                            {{"Range", fmt::format("bytes={}-{}", offset, offset + length - 1)}}));
-  if (r.status == 416) {
-    return PastEnd(key, offset, length);
-  }
-  if (r.status == 200) {
-    if (r.body.size() < offset || r.body.size() - offset < length) {
-      return PastEnd(key, offset, length);
-    }
-    return r.body.substr(offset, length);
-  }
-  if (r.status != 206) {
-    return remote::HttpError(kStore, "GET", key, r);
-  }
-  if (r.body.size() != length) {
-    return PastEnd(key, offset, length);
-  }
-  return std::move(r.body);
+  return remote::RangeFromResponse(kStore, key, offset, length, std::move(r));
 }
 
 Result<uint64_t> GcsBackend::Size(std::string_view key) {

@@ -66,4 +66,28 @@ Status HttpError(std::string_view store, std::string_view op, std::string_view k
                             detail.empty() ? "" : " ", detail));
 }
 
+Result<std::string> RangeFromResponse(std::string_view store, std::string_view key, uint64_t offset,
+                                      uint64_t length, HttpResponse&& response) {
+  auto past_end = [&] {
+    return Status::OutOfRange(fmt::format(
+        "{} GET {}: range [{}, +{}) is past the end of the object", store, key, offset, length));
+  };
+  if (response.status == 416) {
+    return past_end();
+  }
+  if (response.status == 200) {
+    if (response.body.size() < offset || response.body.size() - offset < length) {
+      return past_end();
+    }
+    return response.body.substr(offset, length);
+  }
+  if (response.status != 206) {
+    return HttpError(store, "GET", key, response);
+  }
+  if (response.body.size() != length) {
+    return past_end();
+  }
+  return std::move(response.body);
+}
+
 }  // namespace vivace::backend::remote

@@ -62,10 +62,10 @@ TEST(XmlTest, ParsesListResultIgnoringNamespaces) {
 }
 
 TEST(XmlTest, RejectsMalformedInput) {
-  for (std::string_view bad : {"", "text", "<a>", "<a></b>", "<a><b></a>", "<a>&bogus;</a>",
-                               "<a>&#xZZ;</a>", "<a>&#99999999;</a>", "<a x=1></a>",
-                               "<a><![CDATA[x</a>", "<a/><b/>", "<a", "<>", "<a>&amp</a>", "<:/>",
-                               "<a:></a:>"}) {
+  for (std::string_view bad :
+       {"", "text", "<a>", "<a></b>", "<a><b></a>", "<a>&bogus;</a>", "<a>&#xZZ;</a>",
+        "<a>&#99999999;</a>", "<a x=1></a>", "<a><![CDATA[x</a>", "<a/><b/>", "<a", "<>",
+        "<a>&amp</a>", "<:/>", "<a:></a:>"}) {
     EXPECT_EQ(ParseXml(bad).status().code(), Code::kInvalidArgument) << bad;
   }
 }
@@ -111,6 +111,28 @@ TEST(ErrorsTest, MapsStatusAndKeepsStoreDetail) {
   EXPECT_EQ(g.message(), "gcs GET k: http 503 backend busy");
   r.status = 416;
   EXPECT_EQ(HttpError("s3", "GET", "k", r).code(), Code::kOutOfRange);
+}
+
+TEST(ErrorsTest, RangeFromResponse) {
+  auto answer = [](int status, std::string body) {
+    HttpResponse r;
+    r.status = status;
+    r.body = std::move(body);
+    return r;
+  };
+  EXPECT_EQ(*RangeFromResponse("s3", "k", 2, 3, answer(206, "cde")), "cde");
+  // A server that ignores Range sends the whole object.
+  EXPECT_EQ(*RangeFromResponse("s3", "k", 2, 3, answer(200, "abcdefg")), "cde");
+  EXPECT_EQ(RangeFromResponse("s3", "k", 2, 9, answer(200, "abcdefg")).status().code(),
+            Code::kOutOfRange);
+  // Clipped at the end of the object, or refused.
+  auto clipped = RangeFromResponse("gcs", "k", 5, 3, answer(206, "fg"));
+  EXPECT_EQ(clipped.status().code(), Code::kOutOfRange);
+  EXPECT_NE(clipped.status().message().find("gcs GET k: range [5, +3)"), std::string::npos);
+  EXPECT_EQ(RangeFromResponse("azure", "k", 9, 1, answer(416, "")).status().code(),
+            Code::kOutOfRange);
+  EXPECT_EQ(RangeFromResponse("azure", "k", 0, 1, answer(404, "")).status().code(),
+            Code::kNotFound);
 }
 
 TEST(RetryTest, RetriesOnlyRetryableResultsUpToTheLimit) {

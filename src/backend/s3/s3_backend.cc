@@ -157,26 +157,7 @@ Result<std::string> S3Backend::ReadRange(std::string_view key, uint64_t offset, 
   Call call{.method = "GET", .key = std::string(key)};
   call.headers.emplace_back("Range", fmt::format("bytes={}-{}", offset, offset + length - 1));
   VV_ASSIGN_OR_RETURN(remote::HttpResponse r, Send(call));
-  if (r.status == 416) {
-    return Status::OutOfRange(fmt::format(
-        "s3 GET {}: range [{}, +{}) is past the end of the object", key, offset, length));
-  }
-  if (r.status == 200) {
-    // A server that ignores Range sends the whole object.
-    if (r.body.size() < offset || r.body.size() - offset < length) {
-      return CheckRange(key, offset, length, r.body.size());
-    }
-    return r.body.substr(offset, length);
-  }
-  if (r.status != 206) {
-    return remote::HttpError(kStore, "GET", key, r);
-  }
-  if (r.body.size() != length) {
-    // S3 clips a range that runs past the end.
-    return Status::OutOfRange(fmt::format(
-        "s3 GET {}: range [{}, +{}) is past the end of the object", key, offset, length));
-  }
-  return std::move(r.body);
+  return remote::RangeFromResponse(kStore, key, offset, length, std::move(r));
 }
 
 Result<uint64_t> S3Backend::Size(std::string_view key) {
