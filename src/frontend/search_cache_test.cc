@@ -12,6 +12,7 @@
 #include "block/block_writer.h"
 #include "blocklist/blocklist.h"
 #include "frontend/search_sharder.h"
+#include "frontend/timed_blocks_test_util.h"
 #include "tests/support/trace_builder.h"
 
 namespace vivace::frontend {
@@ -82,33 +83,11 @@ class GarbageCache final : public backend::cache::Cache {
 class SearchCacheTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    // Four blocks; block b holds traces starting at kBase + b * 1000 + i seconds.
-    uint64_t seed = 1;
-    for (int b = 0; b < 4; ++b) {
-      std::vector<std::pair<model::TraceId, std::string>> traces;
-      for (int i = 0; i < 40; ++i, ++seed) {
-        auto req = testing::MakeTrace(
-            {.seed = seed,
-             .spans = 3,
-             .service = "block-" + std::to_string(b),
-             .start_unix_nano = (kBase + static_cast<uint64_t>(b) * 1000 + i) * 1'000'000'000});
-        traces.emplace_back(model::TraceId::FromBytes(testing::TestTraceId(seed)),
-                            req.SerializeAsString());
-      }
-      std::sort(traces.begin(), traces.end());
-      block::BlockWriterOptions opts;
-      opts.tenant = "t";
-      opts.block_id = backend::BlockId::Random();
-      opts.estimated_traces = traces.size();
-      opts.row_group_bytes = 8 << 10;
-      block::BlockWriter w(&mem_, opts);
-      for (auto& [id, bytes] : traces) {
-        ASSERT_TRUE(w.Add(id, bytes).ok());
-      }
-      auto meta = w.Finish();
-      ASSERT_TRUE(meta.ok());
-      ASSERT_GE(meta->total_records, 2u);
-      blocklist_.AddBlock(*meta);
+    // 4 blocks; block b holds traces starting at kBase + b * 1000 + i seconds.
+    ASSERT_NO_FATAL_FAILURE(WriteTimedBlocks(&mem_, &blocklist_, 4, 40, kBase));
+    ASSERT_EQ(blocklist_.Blocks("t")->metas.size(), 4u);
+    for (const auto& meta : blocklist_.Blocks("t")->metas) {
+      ASSERT_GE(meta.total_records, 2u);  // several row groups per block
     }
   }
 

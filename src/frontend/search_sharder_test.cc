@@ -9,6 +9,7 @@
 #include "backend/memory_backend.h"
 #include "block/block_writer.h"
 #include "blocklist/blocklist.h"
+#include "frontend/timed_blocks_test_util.h"
 #include "tests/support/trace_builder.h"
 
 namespace vivace::frontend {
@@ -19,33 +20,11 @@ constexpr uint64_t kBase = 1'700'000'000;  // seconds
 class SearchSharderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    // Six blocks; block b holds traces starting at kBase + b * 1000 + i seconds.
-    uint64_t seed = 1;
-    for (int b = 0; b < 6; ++b) {
-      std::vector<std::pair<model::TraceId, std::string>> traces;
-      for (int i = 0; i < 60; ++i, ++seed) {
-        auto req = testing::MakeTrace(
-            {.seed = seed,
-             .spans = 3,
-             .service = "block-" + std::to_string(b),
-             .start_unix_nano = (kBase + static_cast<uint64_t>(b) * 1000 + i) * 1'000'000'000});
-        traces.emplace_back(model::TraceId::FromBytes(testing::TestTraceId(seed)),
-                            req.SerializeAsString());
-      }
-      std::sort(traces.begin(), traces.end());
-      block::BlockWriterOptions opts;
-      opts.tenant = "t";
-      opts.block_id = backend::BlockId::Random();
-      opts.estimated_traces = traces.size();
-      opts.row_group_bytes = 8 << 10;
-      block::BlockWriter w(&mem_, opts);
-      for (auto& [id, bytes] : traces) {
-        ASSERT_TRUE(w.Add(id, bytes).ok());
-      }
-      auto meta = w.Finish();
-      ASSERT_TRUE(meta.ok());
-      ASSERT_GE(meta->total_records, 4u);
-      blocklist_.AddBlock(*meta);
+    // 6 blocks; block b holds traces starting at kBase + b * 1000 + i seconds.
+    ASSERT_NO_FATAL_FAILURE(WriteTimedBlocks(&mem_, &blocklist_, 6, 60, kBase));
+    ASSERT_EQ(blocklist_.Blocks("t")->metas.size(), 6u);
+    for (const auto& meta : blocklist_.Blocks("t")->metas) {
+      ASSERT_GE(meta.total_records, 4u);  // several row groups per block
     }
     querier_ = std::make_unique<querier::Querier>(nullptr, nullptr, &blocklist_, &mem_, 1);
     // One row group per job, three jobs at a time, every window older than "now" in backend.
