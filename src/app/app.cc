@@ -161,16 +161,22 @@ Status App::Start() {
   sharding.concurrency = std::max(1, config_.querier.max_concurrent_queries);
   // The backend is a CachingBackend when any cache role is configured (StartStorage).
   sharding.job_cache = dynamic_cast<backend::cache::CachingBackend*>(m.backend.get());
+  sharding.job_timeout =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(config_.querier.search_query_timeout);
+  sharding.api_timeout = config_.query_frontend.api_timeout;
   m.search_sharder = std::make_unique<frontend::SearchSharder>(m.querier.get(), sharding);
   m.search = std::make_unique<frontend::SearchHandler>(
       m.search_sharder.get(), m.query_pool.get(),
       frontend::TenancyOptions{config_.multitenancy_enabled,
                                config_.query_frontend.multi_tenant_queries_enabled},
-      search_config, config_.query_frontend.max_query_expression_size_bytes);
+      search_config, config_.query_frontend.max_query_expression_size_bytes, m.overrides.get());
   m.tags = std::make_unique<frontend::TagsHandler>(
       m.search_sharder.get(), m.query_pool.get(),
       frontend::TenancyOptions{config_.multitenancy_enabled,
-                               config_.query_frontend.multi_tenant_queries_enabled});
+                               config_.query_frontend.multi_tenant_queries_enabled},
+      frontend::TagLimits{
+          std::chrono::duration_cast<std::chrono::seconds>(search_config.max_duration),
+          m.overrides.get()});
 
   VV_RETURN_IF_ERROR(StartReceivers());
   services_.Set("distributor", server::ServiceState::kRunning);

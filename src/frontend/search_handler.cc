@@ -5,6 +5,7 @@
 #include "frontend/http_errors.h"
 #include "frontend/search_json.h"
 #include "frontend/search_params.h"
+#include "frontend/tags_handler.h"
 #include "model/tenant.h"
 
 namespace vivace::frontend {
@@ -31,7 +32,10 @@ void SearchHandler::Handle(net::HttpRequest request, net::Responder respond) con
     return;
   }
   int64_t now = NowUnixSeconds();
-  auto options = ParseSearchParams(request, config_, max_query_bytes_, now);
+  config::SearchFrontendConfig config = config_;
+  config.max_duration = MaxSearchDuration(
+      overrides_, *tenants, std::chrono::duration_cast<std::chrono::seconds>(config_.max_duration));
+  auto options = ParseSearchParams(request, config, max_query_bytes_, now);
   if (!options.ok()) {
     respond(ErrorResponse(options.status()));
     return;

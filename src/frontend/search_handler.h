@@ -12,18 +12,22 @@
 #include "frontend/search_sharder.h"
 #include "frontend/trace_by_id.h"
 #include "net/http.h"
+#include "overrides/overrides.h"
 
 namespace vivace::frontend {
 
 class SearchHandler {
  public:
+  // `overrides` (may be null) give each tenant's read.max_search_duration.
   SearchHandler(const SearchSharder* sharder, ThreadPool* pool, TenancyOptions tenancy,
-                config::SearchFrontendConfig config, int64_t max_query_bytes)
+                config::SearchFrontendConfig config, int64_t max_query_bytes,
+                const overrides::Overrides* overrides = nullptr)
       : sharder_(sharder),
         pool_(pool),
         tenancy_(tenancy),
         config_(config),
-        max_query_bytes_(max_query_bytes) {}
+        max_query_bytes_(max_query_bytes),
+        overrides_(overrides) {}
 
   void Handle(net::HttpRequest request, net::Responder respond) const;
 
@@ -33,6 +37,7 @@ class SearchHandler {
   TenancyOptions tenancy_;
   config::SearchFrontendConfig config_;
   int64_t max_query_bytes_;
+  const overrides::Overrides* overrides_;
 };
 
 }  // namespace vivace::frontend

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -24,7 +25,10 @@ constexpr size_t kRecentTracesPerJob = 2000;
 // Everything the jobs of one query share; owned jointly by the caller and the helper tasks,
 // since a helper may start after the query has finished.
 struct RunState {
-  const JobPlan* plan = nullptr;  // valid while the caller waits; late helpers never read it
+  const JobPlan* plan = nullptr;
+  std::chrono::nanoseconds job_timeout{0};
+  std::optional<search::JobDeadline::Clock::time_point>
+      request_deadline;  // valid while the caller waits; late helpers never read it
   SearchSharder::JobFn run;
   std::function<bool()> stop;
   std::function<void(const search::JobMetrics&)> done;
@@ -37,6 +41,27 @@ struct RunState {
   Status error;         // the first query error
 };
 
+// Runs one job under its deadline; a job that ran out of time fails with the timeout error.
+Status RunJob(RunState& st, const QueryJob& job, search::JobMetrics* m, bool* timed_out) {
+  using Clock = search::JobDeadline::Clock;
+  std::optional<Clock::time_point> deadline = st.request_deadline;
+  if (st.job_timeout.count() > 0) {
+    Clock::time_point own = Clock::now() + st.job_timeout;
+    deadline = deadline ? std::min(*deadline, own) : own;
+  }
+  if (!deadline) {
+    return st.run(job, m);
+  }
+  search::JobDeadline scope(*deadline);
+  Status s = st.run(job, m);
+  if (!search::JobDeadline::Passed()) {
+    return s;
+  }
+  const bool request_expired = st.request_deadline && Clock::now() >= *st.request_deadline;
+  *timed_out = true;
+  return request_expired ? ApiTimeoutError() : JobTimeoutError();
+}
+
 void Work(RunState& st) {
   while (!st.stop() && !st.failed.load(std::memory_order_relaxed)) {
     size_t i = st.next.fetch_add(1);
@@ -45,8 +70,9 @@ void Work(RunState& st) {
     }
     const QueryJob& job = st.plan->jobs[i];
     search::JobMetrics m;
-    Status s = st.run(job, &m);
-    if (!s.ok() && s.code() == Code::kInvalidArgument) {
+    bool timed_out = false;
+    Status s = RunJob(st, job, &m, &timed_out);
+    if (!s.ok() && (timed_out || s.code() == Code::kInvalidArgument)) {
       std::lock_guard<std::mutex> lock(st.mu);
       if (st.error.ok()) {
         st.error = s;
@@ -98,6 +124,12 @@ Status RunSearchJob(const QueryJob& job, const search::PreparedSearch& s,
 constexpr std::string_view kCachedJobTag = "vvsj1:";
 
 }  // namespace
+
+Status JobTimeoutError() { return Status(Code::kUnknown, "context deadline exceeded"); }
+
+Status ApiTimeoutError() {
+  return Status::Unavailable("unable to process request in the configured timeout");
+}
 
 // The window is not part of the hash: only jobs of blocks wholly inside the window are
 // cached, and for those the window filters nothing (Tempo's rule too).
@@ -275,6 +307,10 @@ Status SearchSharder::Run(const JobPlan& plan, JobFn run, std::function<bool()> 
   st->run = std::move(run);
   st->stop = std::move(stop);
   st->done = std::move(done);
+  st->job_timeout = options_.job_timeout;
+  if (options_.api_timeout.count() > 0) {
+    st->request_deadline = search::JobDeadline::Clock::now() + options_.api_timeout;
+  }
   size_t helpers = std::min<size_t>(helpers_, plan.jobs.empty() ? 0 : plan.jobs.size() - 1);
   for (size_t i = 0; i < helpers; ++i) {
     pool_->Submit([st]() {

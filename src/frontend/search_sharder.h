@@ -17,6 +17,7 @@
 // block, its row groups and a hash of the query's parameters; a hit replays it without reading
 // the block. Recent data and the ingester's blocks are never cached.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -45,7 +46,17 @@ struct SearchSharderOptions {
   int concurrency = 20;
   // Serves the frontend-search role; null or without that role: no job is cached.
   backend::cache::CachingBackend* job_cache = nullptr;
+  // Time a job may take (querier.search.query_timeout; 0: none). A job that runs out fails
+  // the query as Tempo's querier fails the job: 500 `context deadline exceeded`.
+  std::chrono::nanoseconds job_timeout{0};
+  // Time a whole query may take (query_frontend.api_timeout; 0: none): then 503 `unable to
+  // process request in the configured timeout`, as Tempo's timeout middleware.
+  std::chrono::nanoseconds api_timeout{0};
 };
+
+// The errors of a query that ran out of time (see SearchSharderOptions).
+Status JobTimeoutError();
+Status ApiTimeoutError();
 
 // One unit of work: a tenant's recent data in memory, or row groups of one block.
 struct QueryJob {
@@ -92,8 +103,9 @@ class SearchSharder {
                int64_t now_unix_s) const;
 
   // Runs `run` for each job of `plan` on the pool until all ran or `stop()` holds; `done` is
-  // called after each job that ran. Returns the first InvalidArgument a job returned (other
-  // errors are logged as unreadable blocks and the job is counted as done).
+  // called after each job that ran. Returns the first InvalidArgument a job returned, or a
+  // timeout (each job runs under a search::JobDeadline); other errors are logged as unreadable
+  // blocks and the job is counted as done.
   using JobFn = std::function<Status(const QueryJob&, search::JobMetrics*)>;
   Status Run(const JobPlan& plan, JobFn run, std::function<bool()> stop,
              std::function<void(const search::JobMetrics&)> done) const;

@@ -103,5 +103,32 @@ TEST_F(SearchSharderTest, AFailingQueryFailsTheSearch) {
   EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
 }
 
+// querier.search.query_timeout: a job that runs out of time fails the search as Tempo's
+// querier fails it (500 `context deadline exceeded`); query_frontend.api_timeout bounds the
+// whole search (503). A timeout of 1ns has always passed by the time a job checks it.
+TEST_F(SearchSharderTest, JobsThatRunOutOfTimeFailTheSearch) {
+  for (bool whole_request : {false, true}) {
+    SearchSharderOptions o{.target_bytes_per_job = 1, .query_backend_after_s = 0, .concurrency = 3};
+    (whole_request ? o.api_timeout : o.job_timeout) = std::chrono::nanoseconds(1);
+    sharder_ = std::make_unique<SearchSharder>(querier_.get(), o);
+    auto r = Search("{}", 0, kBase - 10, kBase + 10'000);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().ToString(),
+              whole_request ? ApiTimeoutError().ToString() : JobTimeoutError().ToString());
+  }
+  EXPECT_EQ(JobTimeoutError().message(), "context deadline exceeded");
+  EXPECT_EQ(ApiTimeoutError().code(), Code::kUnavailable);
+  // A generous timeout changes nothing.
+  sharder_ = std::make_unique<SearchSharder>(
+      querier_.get(), SearchSharderOptions{.target_bytes_per_job = 1,
+                                           .query_backend_after_s = 0,
+                                           .concurrency = 3,
+                                           .job_timeout = std::chrono::hours(1),
+                                           .api_timeout = std::chrono::hours(1)});
+  auto r = Search("{}", 0, kBase - 10, kBase + 10'000);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->traces_size(), 360);
+}
+
 }  // namespace
 }  // namespace vivace::frontend

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "common/duration.h"
 #include "common/json_writer.h"
 #include "frontend/http_errors.h"
 #include "frontend/search_params.h"
@@ -44,6 +45,8 @@ struct TagParams {
   uint32_t start_s = 0;
   uint32_t end_s = 0;
   uint32_t limit = 0;
+  uint32_t max_stale = 0;                                // maxStaleValues
+  int64_t max_bytes = 0;                                 // read.max_bytes_per_tag_values_query
   std::shared_ptr<const search::PreparedSearch> filter;  // v2 `q`, null: none
 };
 
@@ -76,9 +79,8 @@ Result<TagParams> ParseTagParams(const net::HttpRequest& r, bool v2) {
       if (*v < 0) {
         return Status::InvalidArgument(fmt::format("invalid {}: must be non-negative", name));
       }
-      if (std::string_view(name) == "limit") {
-        p.limit = static_cast<uint32_t>(std::min<int64_t>(*v, UINT32_MAX));
-      }
+      auto value = static_cast<uint32_t>(std::min<int64_t>(*v, UINT32_MAX));
+      (std::string_view(name) == "limit" ? p.limit : p.max_stale) = value;
     }
   }
   if (auto q = Param(r, "q"); q && v2) {
@@ -92,6 +94,27 @@ Result<TagParams> ParseTagParams(const net::HttpRequest& r, bool v2) {
     }
   }
   return p;
+}
+
+// The tenant limits of a parsed request: the window against the longest search allowed (400 as
+// Tempo's tag sharder), the byte limit of the collection.
+Status ApplyTenantLimits(const TagLimits& limits, TagParams* p) {
+  std::chrono::seconds max = MaxSearchDuration(limits.overrides, p->tenants, limits.max_duration);
+  if (max.count() > 0 && (p->start_s != 0 || p->end_s != 0)
+      && int64_t{p->end_s} - int64_t{p->start_s} > max.count()) {
+    return Status::InvalidArgument(
+        fmt::format("range specified by start and end exceeds {}. received start={} end={}",
+                    FormatDuration(max), p->start_s, p->end_s));
+  }
+  for (const std::string& tenant : p->tenants) {
+    int64_t bytes = limits.overrides != nullptr
+                        ? limits.overrides->ForTenant(tenant)->read_max_bytes_per_tag_values_query
+                        : config::Limits().read_max_bytes_per_tag_values_query;
+    if (bytes > 0 && (p->max_bytes == 0 || bytes < p->max_bytes)) {
+      p->max_bytes = bytes;
+    }
+  }
+  return Status::Ok();
 }
 
 // Parses a v2 tag name as TraceQL does (`resource.service.name`, `.x`, `name`, `span:kind`).
@@ -145,7 +168,7 @@ Result<tempopb::MetadataMetrics> RunTagJobs(const SearchSharder* sharder, const 
         }
         return search::TagsInRowGroups(*job.reader, job.first_rg, job.n_rgs, q, m);
       },
-      [&q] { return q.values && q.out_values->Full(); },
+      [&q] { return q.values ? q.out_values->Full() : q.names->Full(); },
       [&](const search::JobMetrics& m) {
         std::lock_guard<std::mutex> lock(mu);
         metrics.set_completedjobs(metrics.completedjobs() + 1);
@@ -196,12 +219,7 @@ net::HttpResponse NamesResponse(const net::HttpRequest& request, const TagParams
     if (p.scope == "intrinsic") {
       out = IntrinsicTagNames();
     } else {
-      for (int i = 0; i < search::kTagScopes; ++i) {
-        auto s = names.Sorted(static_cast<TagScope>(i));
-        out.insert(out.end(), s.begin(), s.end());
-      }
-      std::sort(out.begin(), out.end());
-      out.erase(std::unique(out.begin(), out.end()), out.end());
+      out = names.All();
     }
     out = Truncated(std::move(out), p.limit);
     if (proto) {
@@ -346,6 +364,26 @@ net::HttpResponse ValuesResponse(const net::HttpRequest& request,
 
 }  // namespace
 
+std::chrono::seconds MaxSearchDuration(const overrides::Overrides* overrides,
+                                       const std::vector<std::string>& tenants,
+                                       std::chrono::seconds configured) {
+  std::chrono::seconds strictest{0};
+  for (const std::string& tenant : tenants) {
+    std::chrono::seconds max = configured;
+    if (overrides != nullptr) {
+      auto own = std::chrono::duration_cast<std::chrono::seconds>(
+          overrides->ForTenant(tenant)->read_max_search_duration);
+      if (own.count() != 0) {
+        max = own;
+      }
+    }
+    if (max.count() > 0 && (strictest.count() == 0 || max < strictest)) {
+      strictest = max;
+    }
+  }
+  return strictest;
+}
+
 const std::vector<std::string>& IntrinsicTagNames() {
   static const std::vector<std::string> kNames = [] {
     std::vector<std::string> v = {"duration",
@@ -392,6 +430,10 @@ void TagsHandler::HandleNames(net::HttpRequest request, net::Responder respond, 
     return;
   }
   params->tenants = std::move(tenants).value();
+  if (Status s = ApplyTenantLimits(limits_, &*params); !s.ok()) {
+    respond(ErrorResponse(s));
+    return;
+  }
   auto work = [this, p = std::move(params).value(), request = std::move(request), respond, v2]() {
     search::ScopeSet scopes{};
     for (int i = 0; i < search::kTagScopes; ++i) {
@@ -399,8 +441,11 @@ void TagsHandler::HandleNames(net::HttpRequest request, net::Responder respond, 
       bool unscoped_v1 = !v2 && (ts == TagScope::kResource || ts == TagScope::kSpan);
       scopes[i] = p.scope.empty() ? (v2 || unscoped_v1) : p.scope == search::TagScopeName(ts);
     }
-    // Limits apply per scope once collected (v2) or to the merged list (v1).
-    search::TagNames names(0);
+    // As Tempo: v1 collects one list over the scopes, v2 one per scope; the limits stop the
+    // collection (and its jobs) once reached.
+    search::TagNames names(
+        {.max_values = p.limit, .max_bytes = p.max_bytes, .max_stale = p.max_stale},
+        /*merged=*/!v2);
     search::TagQuery q;
     q.filter = p.filter.get();
     q.scopes = scopes;
@@ -413,18 +458,7 @@ void TagsHandler::HandleNames(net::HttpRequest request, net::Responder respond, 
       respond(ErrorResponse(metrics.status()));
       return;
     }
-    TagParams limited = p;
-    if (v2 && p.limit != 0) {
-      search::TagNames capped(p.limit);
-      for (int i = 0; i < search::kTagScopes; ++i) {
-        for (const auto& n : names.Sorted(static_cast<TagScope>(i))) {
-          capped.Add(static_cast<TagScope>(i), n);
-        }
-      }
-      respond(NamesResponse(request, limited, capped, *metrics, v2));
-      return;
-    }
-    respond(NamesResponse(request, limited, names, *metrics, v2));
+    respond(NamesResponse(request, p, names, *metrics, v2));
   };
   if (!pool_->Submit(work)) {
     respond(net::HttpResponse::Text(503, "server is shutting down"));
@@ -460,6 +494,10 @@ void TagsHandler::HandleValues(net::HttpRequest request, net::Responder respond,
     return;
   }
   params->tenants = std::move(tenants).value();
+  if (Status s = ApplyTenantLimits(limits_, &*params); !s.ok()) {
+    respond(ErrorResponse(s));
+    return;
+  }
   auto work = [this, p = std::move(params).value(), request = std::move(request), respond, v2,
                attr = std::move(attr), tag = std::move(tag)]() {
     std::vector<search::TypedValue> values;
@@ -476,7 +514,9 @@ void TagsHandler::HandleValues(net::HttpRequest request, net::Responder respond,
     if (fixed) {
       values = std::move(*fixed);
     } else {
-      search::TagValues collected(p.limit);
+      search::TagValues collected(
+          {.max_values = p.limit, .max_bytes = p.max_bytes, .max_stale = p.max_stale},
+          /*strings_only=*/!v2);
       search::TagQuery q;
       q.filter = p.filter.get();
       q.values = true;

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "search/job_deadline.h"
 #include "tempopb/tempo.pb.h"
 
 namespace vivace::search {
@@ -43,9 +44,11 @@ class SearchCombiner {
   // Set by the frontend before jobs run.
   void SetPlan(uint32_t total_jobs, uint32_t total_blocks, uint64_t total_block_bytes);
 
-  // Whether `limit` distinct traces are held: outstanding work can stop.
+  // Whether `limit` distinct traces are held, or the job running on this thread has run out of
+  // time (job_deadline.h): outstanding work can stop.
   bool Full() const {
-    return full_.load(std::memory_order_relaxed) || (parent_ != nullptr && parent_->Full());
+    return full_.load(std::memory_order_relaxed) || (parent_ != nullptr && parent_->Full())
+           || JobDeadline::Passed();
   }
 
   // Whether this combiner itself holds `limit` traces (a parent's state aside).

@@ -317,6 +317,94 @@ TEST_F(BlockSearchTest, ColumnarTagsEqualTagsOfWholeTraces) {
   EXPECT_TRUE(limited.Full());
 }
 
+// Tempo's distinct collectors (pkg/collector): limits are checked before a value is looked up,
+// values bytes stop at >= the limit (tag names v2: past it), stale counts known values in a row.
+TEST(TagCollectorTest, ValuesStopGrowingAtTempoLimits) {
+  TagValues bytes({.max_bytes = 20});
+  bytes.AddString("abc");   // 6 + 3 = 9
+  bytes.AddString("defg");  // 19
+  EXPECT_FALSE(bytes.Full());
+  bytes.AddString("x");  // 26 >= 20
+  EXPECT_TRUE(bytes.Full());
+  bytes.AddString("y");
+  EXPECT_EQ(bytes.Sorted(), (std::vector<TypedValue>{{"string", "abc"}, {"string", "defg"}}));
+
+  TagValues v1({.max_bytes = 5}, /*strings_only=*/true);  // only the value counts
+  v1.Add(traceql::Static::Int(5));
+  v1.AddString("5");  // the same string: a known value
+  v1.AddString("cd");
+  EXPECT_FALSE(v1.Full());
+  v1.AddString("ef");  // 3 + 2 >= 5
+  EXPECT_TRUE(v1.Full());
+  EXPECT_EQ(v1.Sorted(), (std::vector<TypedValue>{{"string", "5"}, {"string", "cd"}}));
+
+  TagValues stale({.max_stale = 2});
+  for (const char* v : {"a", "a", "b", "b", "c", "c", "c", "d"}) {
+    stale.AddString(v);
+  }
+  EXPECT_TRUE(stale.Full());  // two known values in a row before "d"
+  EXPECT_EQ(stale.Sorted().size(), 3u);
+
+  TagValues count({.max_values = 2});
+  for (const char* v : {"a", "b", "b"}) {
+    count.AddString(v);
+  }
+  EXPECT_TRUE(count.Full());  // at the limit even a known value stops it
+  EXPECT_EQ(count.Sorted().size(), 2u);
+}
+
+TEST(TagCollectorTest, NamesStopPerScopeOrMerged) {
+  TagNames v2({.max_values = 2});
+  v2.Add(TagScope::kSpan, "a");
+  v2.Add(TagScope::kSpan, "b");
+  v2.Add(TagScope::kResource, "x");
+  EXPECT_FALSE(v2.Full());
+  v2.Add(TagScope::kSpan, "c");  // the span scope is at its limit: everything stops
+  EXPECT_TRUE(v2.Full());
+  v2.Add(TagScope::kResource, "y");
+  EXPECT_EQ(v2.Sorted(TagScope::kSpan), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(v2.Sorted(TagScope::kResource), (std::vector<std::string>{"x"}));
+
+  TagNames v2_bytes({.max_bytes = 4});
+  v2_bytes.Add(TagScope::kSpan, "ab");
+  v2_bytes.Add(TagScope::kResource, "cd");  // 4 is not past 4
+  EXPECT_FALSE(v2_bytes.Full());
+  v2_bytes.Add(TagScope::kSpan, "e");
+  EXPECT_TRUE(v2_bytes.Full());
+
+  TagNames v1({.max_values = 2}, /*merged=*/true);
+  v1.Add(TagScope::kSpan, "a");
+  v1.Add(TagScope::kResource, "a");  // known: one list over the scopes
+  v1.Add(TagScope::kResource, "b");
+  EXPECT_FALSE(v1.Full());
+  v1.Add(TagScope::kSpan, "c");
+  EXPECT_TRUE(v1.Full());
+  EXPECT_EQ(v1.All(), (std::vector<std::string>{"a", "b"}));
+
+  TagNames v1_bytes({.max_bytes = 4}, /*merged=*/true);
+  v1_bytes.Add(TagScope::kSpan, "ab");
+  v1_bytes.Add(TagScope::kSpan, "cd");  // 4 >= 4
+  EXPECT_TRUE(v1_bytes.Full());
+  EXPECT_EQ(v1_bytes.All(), (std::vector<std::string>{"ab"}));
+}
+
+TEST(JobDeadlineTest, OnlyTheThreadWithAPassedDeadlineStops) {
+  SearchCombiner c(10);
+  EXPECT_FALSE(c.Full());
+  {
+    JobDeadline d(JobDeadline::Clock::now() - std::chrono::seconds(1));
+    EXPECT_TRUE(JobDeadline::Passed());
+    EXPECT_TRUE(c.Full());
+    {
+      JobDeadline later(JobDeadline::Clock::now() + std::chrono::hours(1));
+      EXPECT_FALSE(c.Full());
+    }
+    EXPECT_TRUE(c.Full());
+  }
+  EXPECT_FALSE(JobDeadline::Passed());
+  EXPECT_FALSE(c.Full());
+}
+
 TEST(PreparedSearchTest, BadAndMetricsQueriesAreInvalid) {
   auto bad = PreparedSearch::Create({.query = "{ .a = }"});
   ASSERT_FALSE(bad.ok());

@@ -144,14 +144,35 @@ std::string_view TagScopeName(TagScope s) {
   return kNames[static_cast<int>(s)];
 }
 
+// The checks and their order are Tempo's (DistinctString / ScopedDistinctString /
+// DistinctValue): limits are tested before a value is looked up, so a value that is already
+// held still trips a limit that was reached.
 void TagNames::Add(TagScope s, std::string_view name) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto& set = names_[static_cast<int>(s)];
-  if (limit_ != 0 && set.size() >= limit_) {
+  if (Full()) {
     return;
   }
-  if (set.find(name) == set.end()) {
-    set.emplace(name);
+  std::lock_guard<std::mutex> lock(mu_);
+  const int i = merged_ ? 0 : static_cast<int>(s);
+  auto& set = merged_ ? all_ : names_[static_cast<int>(s)];
+  const auto len = static_cast<int64_t>(name.size());
+  // v1's single collector stops at >= the byte limit, v2's scoped one past it.
+  const bool over_bytes =
+      limits_.max_bytes > 0
+      && (merged_ ? bytes_ + len >= limits_.max_bytes : bytes_ + len > limits_.max_bytes);
+  if (over_bytes || (limits_.max_values != 0 && set.size() >= limits_.max_values)
+      || (limits_.max_stale != 0 && stale_[i] >= limits_.max_stale)) {
+    full_ = true;
+    return;
+  }
+  if (set.find(name) != set.end()) {
+    ++stale_[i];
+    return;
+  }
+  stale_[i] = 0;
+  bytes_ += len;
+  set.emplace(name);
+  if (merged_) {
+    names_[static_cast<int>(s)].emplace(name);
   }
 }
 
@@ -161,12 +182,36 @@ std::vector<std::string> TagNames::Sorted(TagScope s) const {
   return {set.begin(), set.end()};
 }
 
-void TagValues::Insert(TypedValue v) {
+std::vector<std::string> TagNames::All() const {
   std::lock_guard<std::mutex> lock(mu_);
-  if (limit_ != 0 && values_.size() >= limit_) {
+  std::set<std::string, std::less<>> all = all_;
+  for (const auto& set : names_) {
+    all.insert(set.begin(), set.end());
+  }
+  return {all.begin(), all.end()};
+}
+
+void TagValues::Insert(TypedValue v) {
+  if (Full()) {
+    return;
+  }
+  if (strings_only_) {
+    v.type = "string";
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto len = static_cast<int64_t>(v.value.size() + (strings_only_ ? 0 : v.type.size()));
+  if ((limits_.max_bytes > 0 && bytes_ + len >= limits_.max_bytes)
+      || (limits_.max_values != 0 && values_.size() >= limits_.max_values)
+      || (limits_.max_stale != 0 && stale_ >= limits_.max_stale)) {
     full_ = true;
     return;
   }
+  if (values_.find(v) != values_.end()) {
+    ++stale_;
+    return;
+  }
+  stale_ = 0;
+  bytes_ += len;
   values_.insert(std::move(v));
 }
 

@@ -32,17 +32,39 @@ inline constexpr int kTagScopes = 5;
 std::string_view TagScopeName(TagScope s);
 using ScopeSet = std::array<bool, kTagScopes>;
 
+// What stops a tag collector growing, as Tempo's distinct collectors (pkg/collector): once one
+// is reached the collector is Full() and keeps what it has; the answer is what was collected.
+struct CollectLimits {
+  uint32_t max_values = 0;  // `limit` (tag names v2: per scope); 0 = none
+  int64_t max_bytes = 0;    // overrides read.max_bytes_per_tag_values_query; 0 = none
+  uint32_t max_stale = 0;   // `maxStaleValues`: stop after this many known values in a row
+};
+
 class TagNames {
  public:
-  explicit TagNames(uint32_t limit_per_scope) : limit_(limit_per_scope) {}
+  // `merged` (tag names v1): one collection over every scope, the limits counting all names
+  // together; otherwise (v2) `max_values` and `max_stale` count per scope and `max_bytes` all
+  // scopes together. Either way, one limit reached stops the whole collection.
+  explicit TagNames(CollectLimits limits, bool merged = false) : limits_(limits), merged_(merged) {}
+
+  explicit TagNames(uint32_t limit_per_scope) : TagNames(CollectLimits{limit_per_scope}) {}
 
   void Add(TagScope s, std::string_view name);
   std::vector<std::string> Sorted(TagScope s) const;
+  // Every scope's names, merged and sorted.
+  std::vector<std::string> All() const;
+
+  bool Full() const { return full_.load(std::memory_order_relaxed); }
 
  private:
-  const uint32_t limit_;  // 0 = unlimited
+  const CollectLimits limits_;
+  const bool merged_;
+  std::atomic<bool> full_{false};
   mutable std::mutex mu_;
   std::array<std::set<std::string, std::less<>>, kTagScopes> names_;
+  std::set<std::string, std::less<>> all_;    // merged: every name
+  std::array<uint32_t, kTagScopes> stale_{};  // known names in a row, per scope (merged: [0])
+  int64_t bytes_ = 0;
 };
 
 struct TypedValue {
@@ -53,7 +75,12 @@ struct TypedValue {
 
 class TagValues {
  public:
-  explicit TagValues(uint32_t limit) : limit_(limit) {}
+  // `strings_only` (tag values v1): values are distinct strings whatever their type, and only
+  // the value counts towards `max_bytes` (v2 counts type and value, as Tempo).
+  explicit TagValues(CollectLimits limits, bool strings_only = false)
+      : limits_(limits), strings_only_(strings_only) {}
+
+  explicit TagValues(uint32_t limit) : TagValues(CollectLimits{limit}) {}
 
   // Strings, ints, floats and bools; other kinds are not listed.
   void Add(const traceql::Static& v);
@@ -65,10 +92,13 @@ class TagValues {
 
  private:
   void Insert(TypedValue v);
-  const uint32_t limit_;  // 0 = unlimited
+  const CollectLimits limits_;
+  const bool strings_only_;
   std::atomic<bool> full_{false};
   mutable std::mutex mu_;
   std::set<TypedValue> values_;
+  uint32_t stale_ = 0;
+  int64_t bytes_ = 0;
 };
 
 // From a trace: the spans listed (all when null).

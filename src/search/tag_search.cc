@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "block/row_group_reader.h"
+#include "search/job_deadline.h"
 #include "search/recent_search.h"
 #include "search/scan/candidates.h"
 #include "traceql/eval/trace_proto.h"
@@ -10,7 +11,10 @@
 namespace vivace::search {
 namespace {
 
-bool Done(const TagQuery& q) { return q.values && q.out_values->Full(); }
+// The collection is full (a limit was reached) or the job ran out of time.
+bool Done(const TagQuery& q) {
+  return (q.values ? q.out_values->Full() : q.names->Full()) || JobDeadline::Passed();
+}
 
 Status FromTrace(const traceql::eval::Trace& trace, const TagQuery& q) {
   std::vector<uint32_t> spans;

@@ -490,5 +490,69 @@ TEST_F(SearchTest, TagNamesAndValues) {
   EXPECT_NE(lenient->body.find("checkout"), std::string::npos);
 }
 
+// Tempo's read limits: read.max_bytes_per_tag_values_query stops tag answers growing (same
+// shape, fewer values), read.max_search_duration replaces query_frontend.search.max_duration
+// per tenant (search and tags), and the timeouts fail queries as Tempo does:
+// querier.search.query_timeout per job (500 `context deadline exceeded`, the querier's answer)
+// and query_frontend.api_timeout per request (503, Tempo's timeout middleware).
+TEST_F(SearchTest, ReadLimitsAndTimeouts) {
+  Start(
+      "overrides:\n  defaults:\n    read:\n      max_bytes_per_tag_values_query: 30\n"
+      "      max_search_duration: 1h\n");
+  int64_t now = NowSeconds();
+  uint64_t start = static_cast<uint64_t>(now - 60) * 1'000'000'000;
+  for (uint64_t seed = 1; seed <= 8; ++seed) {
+    Push(MakeTrace({.seed = seed,
+                    .spans = 2,
+                    .service = "svc-" + std::to_string(seed),
+                    .start_unix_nano = start}));
+  }
+  simdjson::dom::parser parser;
+  // v2 counts type and value: "string" + "svc-N" is 11 bytes, a third would reach 33 >= 30.
+  auto v2 = http_->Get("/api/v2/search/tag/resource.service.name/values");
+  ASSERT_EQ(v2->status, 200) << v2->body;
+  simdjson::dom::element doc = parser.parse(v2->body);
+  EXPECT_EQ(doc["tagValues"].get_array().size(), 2u) << v2->body;
+  EXPECT_EQ(Keys(doc.get_object()), (std::set<std::string>{"tagValues", "metrics"}));
+  // v1 counts the value: 5 bytes each, the sixth would reach 30.
+  auto v1 = http_->Get("/api/search/tag/service.name/values");
+  ASSERT_EQ(v1->status, 200) << v1->body;
+  doc = parser.parse(v1->body);
+  EXPECT_EQ(doc["tagValues"].get_array().size(), 5u) << v1->body;
+  // maxStaleValues and limit are the request's own.
+  auto limited = http_->Get("/api/v2/search/tag/resource.service.name/values?limit=1");
+  doc = parser.parse(limited->body);
+  EXPECT_EQ(doc["tagValues"].get_array().size(), 1u) << limited->body;
+  auto stale = http_->Get("/api/v2/search/tag/resource.service.name/values?maxStaleValues=1");
+  EXPECT_EQ(stale->status, 200) << stale->body;
+  auto bad_stale = http_->Get("/api/v2/search/tag/resource.service.name/values?maxStaleValues=x");
+  EXPECT_EQ(bad_stale->status, 400);
+  EXPECT_EQ(bad_stale->body.rfind("invalid maxStaleValues: ", 0), 0u) << bad_stale->body;
+  // The tenant's max_search_duration (1h) instead of the frontend's 168h.
+  const std::string two_hours =
+      "start=" + std::to_string(now - 7200) + "&end=" + std::to_string(now);
+  const std::string expected = "range specified by start and end exceeds 1h0m0s. received start="
+                               + std::to_string(now - 7200) + " end=" + std::to_string(now);
+  for (const std::string path :
+       {"/api/search?", "/api/v2/search/tags?", "/api/v2/search/tag/name/values?"}) {
+    auto r = http_->Get(path + two_hours);
+    EXPECT_EQ(r->status, 400) << path;
+    EXPECT_EQ(r->body, expected) << path;
+  }
+
+  Start("querier:\n  search:\n    query_timeout: 1ns\n");
+  Push(MakeTrace({.seed = 1, .spans = 2, .service = "svc", .start_unix_nano = start}));
+  for (const std::string path :
+       {"/api/search", "/api/v2/search/tags", "/api/v2/search/tag/resource.service.name/values"}) {
+    auto r = http_->Get(path);
+    EXPECT_EQ(r->status, 500) << path;
+    EXPECT_EQ(r->body, "context deadline exceeded") << path;
+  }
+  Start("query_frontend:\n  api_timeout: 1ns\n");
+  auto r = http_->Get("/api/search");
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(r->body, "unable to process request in the configured timeout");
+}
+
 }  // namespace
 }  // namespace vivace::testing
