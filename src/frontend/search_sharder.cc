@@ -247,11 +247,13 @@ JobPlan SearchSharder::Plan(const std::vector<std::string>& tenants, uint32_t st
   for (const std::string& tenant : tenants) {
     std::vector<backend::BlockId> searched;
     if (query_recent && querier_->ingester() != nullptr) {
+      querier_->ingester()->EnsureSearchCache(
+          tenant, [] { return std::make_shared<search::RecentColumnar>(); });
       auto recent = std::make_shared<ingester::Ingester::RecentData>(
           querier_->ingester()->SnapshotRecent(tenant));
       std::vector<std::shared_ptr<block::BlockReader>> flushed = std::move(recent->flushed);
       // Recent data in as many jobs as run at once, when there is enough of it to share.
-      size_t items = recent->copied.size() + recent->complete.size() * 1000;
+      size_t items = recent->buffers.size() + recent->complete.size() * 1000;
       auto shards = static_cast<uint32_t>(std::clamp<size_t>(
           items / kRecentTracesPerJob, 1, static_cast<size_t>(options_.concurrency)));
       for (uint32_t i = 0; i < shards; ++i) {

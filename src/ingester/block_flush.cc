@@ -21,7 +21,8 @@ std::string MarkerPath(const std::string& dir, const backend::BlockId& id,
       .string();
 }
 
-// The trace as one serialized tempopb.Trace: a single part as is, several combined.
+}  // namespace
+
 Status CombineParts(ByteView framed, std::string* out) {
   size_t parts = 0;
   ByteView only;
@@ -48,16 +49,12 @@ Status CombineParts(ByteView framed, std::string* out) {
   return Status::Ok();
 }
 
-}  // namespace
+namespace {
 
-Result<backend::BlockMeta> WriteCompleteBlock(backend::RawBackend* backend,
-                                              block::BlockWriterOptions options,
-                                              const model::TraceMap<std::string>& traces,
-                                              const std::string& marker_dir) {
-  std::vector<std::pair<model::TraceId, const std::string*>> sorted;
-  sorted.reserve(traces.size());
-  traces.ForEach(
-      [&](const model::TraceId& id, const std::string& data) { sorted.emplace_back(id, &data); });
+Result<backend::BlockMeta> WriteSorted(backend::RawBackend* backend,
+                                       block::BlockWriterOptions options,
+                                       std::vector<std::pair<model::TraceId, ByteView>> sorted,
+                                       const std::string& marker_dir) {
   std::sort(sorted.begin(), sorted.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
 
@@ -70,7 +67,7 @@ Result<backend::BlockMeta> WriteCompleteBlock(backend::RawBackend* backend,
   block::BlockWriter writer(backend, options);
   std::string combined;
   for (const auto& [id, data] : sorted) {
-    Status s = CombineParts(ByteView(*data), &combined);
+    Status s = CombineParts(data, &combined);
     if (!s.ok()) {
       // Parts were validated on the way in; skip the trace rather than lose the block.
       VV_ERROR("dropping undecodable trace from block", {"tenant", options.tenant},
@@ -88,6 +85,32 @@ Result<backend::BlockMeta> WriteCompleteBlock(backend::RawBackend* backend,
     }
   }
   return meta;
+}
+
+}  // namespace
+
+Result<backend::BlockMeta> WriteCompleteBlock(backend::RawBackend* backend,
+                                              block::BlockWriterOptions options,
+                                              const model::TraceMap<std::string>& traces,
+                                              const std::string& marker_dir) {
+  std::vector<std::pair<model::TraceId, ByteView>> sorted;
+  sorted.reserve(traces.size());
+  traces.ForEach([&](const model::TraceId& id, const std::string& data) {
+    sorted.emplace_back(id, ByteView(data));
+  });
+  return WriteSorted(backend, std::move(options), std::move(sorted), marker_dir);
+}
+
+Result<backend::BlockMeta> WriteCompleteBlock(backend::RawBackend* backend,
+                                              block::BlockWriterOptions options,
+                                              const model::TraceMap<OwnedTraceBuffer>& traces,
+                                              const std::string& marker_dir) {
+  std::vector<std::pair<model::TraceId, ByteView>> sorted;
+  sorted.reserve(traces.size());
+  traces.ForEach([&](const model::TraceId& id, const OwnedTraceBuffer& data) {
+    sorted.emplace_back(id, ByteView(data.data()));
+  });
+  return WriteSorted(backend, std::move(options), std::move(sorted), marker_dir);
 }
 
 Result<int> CleanUpInterruptedFlushes(backend::RawBackend* backend, const std::string& marker_dir) {

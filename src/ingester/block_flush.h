@@ -15,6 +15,7 @@
 #include "backend/raw_backend.h"
 #include "block/block_writer.h"
 #include "common/status.h"
+#include "ingester/trace_buffer.h"
 #include "model/trace_map.h"
 
 namespace vivace::ingester {
@@ -27,6 +28,14 @@ Result<backend::BlockMeta> WriteCompleteBlock(backend::RawBackend* backend,
                                               block::BlockWriterOptions options,
                                               const model::TraceMap<std::string>& traces,
                                               const std::string& marker_dir);
+Result<backend::BlockMeta> WriteCompleteBlock(backend::RawBackend* backend,
+                                              block::BlockWriterOptions options,
+                                              const model::TraceMap<OwnedTraceBuffer>& traces,
+                                              const std::string& marker_dir);
+
+// The trace as one serialized tempopb.Trace from its framed fragments: a single part as is,
+// several combined and deduplicated. DataLoss on corrupt framing or protobuf.
+Status CombineParts(ByteView framed, std::string* out);
 
 // Deletes the partial blocks named by markers in `marker_dir` and the markers. Returns the
 // number of partial blocks removed.

@@ -11,14 +11,15 @@ void CutTraces::Append(const model::TraceId& id, LiveTrace&& trace, int64_t now_
     head_->created_ns = now_ns;
   }
   bool inserted = false;
-  std::string& slot = head_->traces.FindOrInsert(id, &inserted);
+  OwnedTraceBuffer& slot = head_->traces.FindOrInsert(id, &inserted);
   head_->bytes += static_cast<int64_t>(trace.data.size());
   head_->min_seq = std::min(head_->min_seq, trace.first_seq);
   if (inserted) {
-    slot = std::move(trace.data);
-    slot.shrink_to_fit();
+    slot = std::move(trace.data);  // the same buffer: queries' columnar views stay valid
+    slot.Shrink();
   } else {
-    slot += trace.data;  // the trace was cut before and received more spans since
+    // The trace was cut before and received more spans since.
+    slot.AppendFramed(ByteView(trace.data.data()));
   }
 }
 
@@ -67,29 +68,30 @@ bool CutTraces::FindInMemory(const model::TraceId& id, std::string* out) const {
     std::lock_guard<std::mutex> lock(mu_);
     blocks = complete_;
     if (head_) {
-      if (const std::string* t = head_->traces.Find(id)) {
-        out->append(*t);
+      if (const OwnedTraceBuffer* t = head_->traces.Find(id)) {
+        out->append(t->data());
         found = true;
       }
     }
   }
   // Complete blocks are immutable: search them without the lock.
   for (const auto& b : blocks) {
-    if (const std::string* t = b->traces.Find(id)) {
-      out->append(*t);
+    if (const OwnedTraceBuffer* t = b->traces.Find(id)) {
+      out->append(t->data());
       found = true;
     }
   }
   return found;
 }
 
-void CutTraces::SnapshotInMemory(std::vector<std::pair<model::TraceId, std::string>>* head,
+void CutTraces::SnapshotInMemory(std::vector<std::pair<model::TraceId, TraceBufferRef>>* head,
                                  std::vector<std::shared_ptr<const Block>>* complete) const {
   std::lock_guard<std::mutex> lock(mu_);
   complete->insert(complete->end(), complete_.begin(), complete_.end());
   if (head_) {
-    head_->traces.ForEach([head](const model::TraceId& id, const std::string& data) {
-      head->emplace_back(id, data);
+    head->reserve(head->size() + head_->traces.size());
+    head_->traces.ForEach([head](const model::TraceId& id, const OwnedTraceBuffer& data) {
+      head->emplace_back(id, data.ref());
     });
   }
 }

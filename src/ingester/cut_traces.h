@@ -32,7 +32,7 @@ class CutTraces {
   // A block of cut traces; immutable once complete.
   struct Block {
     backend::BlockId id = backend::BlockId::Random();
-    model::TraceMap<std::string> traces;  // framed fragments per trace
+    model::TraceMap<OwnedTraceBuffer> traces;  // framed fragments per trace
     int64_t bytes = 0;
     uint64_t min_seq = UINT64_MAX;  // smallest WAL sequence of its data
     int64_t created_ns = 0;
@@ -59,9 +59,9 @@ class CutTraces {
   // Appends the trace's framed fragments from the blocks still in memory to `out`; false if
   // in none of them.
   bool FindInMemory(const model::TraceId& id, std::string* out) const;
-  // For search: copies of the head block's traces (framed fragments) and the complete blocks
-  // not yet flushed (immutable, shared).
-  void SnapshotInMemory(std::vector<std::pair<model::TraceId, std::string>>* head,
+  // For search: references to the head block's traces (framed fragments) and the complete
+  // blocks not yet flushed (immutable, shared).
+  void SnapshotInMemory(std::vector<std::pair<model::TraceId, TraceBufferRef>>* head,
                         std::vector<std::shared_ptr<const Block>>* complete) const;
   // Readers of the flushed blocks still served from here.
   std::vector<std::shared_ptr<block::BlockReader>> FlushedBlocks() const;

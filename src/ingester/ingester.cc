@@ -458,12 +458,30 @@ Ingester::RecentData Ingester::SnapshotRecent(const std::string& tenant) const {
   if (inst == nullptr) {
     return out;
   }
+  {
+    std::lock_guard<std::mutex> lock(inst->search_mu);
+    out.columnar = inst->search_cache;
+  }
+  out.buffers.reserve(static_cast<size_t>(inst->live.count()) + 16);
   inst->live.ForEach([&out](const model::TraceId& id, const LiveTrace& t) {
-    out.copied.emplace_back(id, t.data);
+    out.buffers.emplace_back(id, t.data.ref());
   });
-  inst->cut.SnapshotInMemory(&out.copied, &out.complete);
+  inst->cut.SnapshotInMemory(&out.buffers, &out.complete);
   out.flushed = inst->cut.FlushedBlocks();
   return out;
+}
+
+void Ingester::EnsureSearchCache(
+    const std::string& tenant,
+    const std::function<std::shared_ptr<search::RecentColumnar>()>& make) const {
+  const Instance* inst = Get(tenant);
+  if (inst == nullptr) {
+    return;  // nothing to search; the cache comes with the tenant's first query after a push
+  }
+  std::lock_guard<std::mutex> lock(inst->search_mu);
+  if (!inst->search_cache) {
+    inst->search_cache = make();
+  }
 }
 
 std::vector<std::pair<std::string, Ingester::Instance*>> Ingester::Instances() const {

@@ -17,6 +17,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -35,6 +36,10 @@
 #include "ingester/live_traces.h"
 #include "ingester/wal/wal.h"
 #include "overrides/overrides.h"
+
+namespace vivace::search {
+class RecentColumnar;
+}
 
 namespace vivace::ingester {
 
@@ -74,15 +79,23 @@ class Ingester final : public distributor::TraceSink {
   std::string FindTraceById(const std::string& tenant, const model::TraceId& id,
                             std::vector<backend::BlockId>* searched_blocks = nullptr) const;
 
-  // A tenant's recent data for search: copies of its live traces and head block (framed
-  // fragments; one trace may have parts in both), its complete blocks not yet flushed, and
-  // readers of its flushed blocks still served from here.
+  // A tenant's recent data for search: references to the buffers of its live traces and head
+  // block (framed fragments; one trace may have parts in both; they do not change while
+  // held), its complete blocks not yet flushed, and readers of its flushed blocks still served
+  // from here; and the search side's per-tenant cache (null in tests that build RecentData).
   struct RecentData {
-    std::vector<std::pair<model::TraceId, std::string>> copied;
+    std::vector<std::pair<model::TraceId, TraceBufferRef>> buffers;
     std::vector<std::shared_ptr<const CutTraces::Block>> complete;
     std::vector<std::shared_ptr<block::BlockReader>> flushed;
+    std::shared_ptr<search::RecentColumnar> columnar;
   };
+
   RecentData SnapshotRecent(const std::string& tenant) const;
+  // Sets the search side's per-tenant cache that SnapshotRecent hands out: `make` creates it
+  // on first use (the ingester only holds it; search/recent_columnar.h says what it is).
+  void EnsureSearchCache(
+      const std::string& tenant,
+      const std::function<std::shared_ptr<search::RecentColumnar>()>& make) const;
 
   // One sweep: cut idle/old live traces (all of them with `force`) and due head blocks, queue
   // complete blocks for flushing, expire old flushed blocks, truncate the WAL.
@@ -97,6 +110,7 @@ class Ingester final : public distributor::TraceSink {
   int64_t cut_bytes() const;
   int64_t unflushed_bytes() const;
   size_t flush_queue_length() const;
+
   void RetryParkedForTesting() { RetryParked(); }
 
  private:
@@ -109,6 +123,8 @@ class Ingester final : public distributor::TraceSink {
     uint64_t next_seq = 1;  // guarded by push_mu
     LiveTraces live;
     CutTraces cut;
+    mutable std::mutex search_mu;
+    mutable std::shared_ptr<search::RecentColumnar> search_cache;  // guarded by search_mu
   };
 
   struct ParkedPush {
@@ -117,6 +133,7 @@ class Ingester final : public distributor::TraceSink {
     std::function<void(Status)> done;
     int64_t parked_ns = 0;
   };
+
   static constexpr int64_t kMaxParkNanos = 30'000'000'000;
   // OK, or ResourceExhausted naming the memory limit that is reached.
   Status MemoryPressure() const;

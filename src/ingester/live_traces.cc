@@ -42,12 +42,7 @@ AppendResult LiveTraces::Append(const model::TraceId& id, ByteView fragment, uin
                  limits.max_bytes_per_trace) {
     return AppendResult::kTraceTooLarge;
   }
-  size_t needed = t->data.size() + fragment.size() + 4;
-  if (needed > t->data.capacity()) {
-    // Grow by a quarter rather than double: live-trace memory is what the RSS budget is for.
-    t->data.reserve(std::max(needed, t->data.size() + t->data.size() / 4));
-  }
-  AppendFramed(t->data, fragment);
+  t->data.AppendFragment(fragment);
   bytes_.fetch_add(static_cast<int64_t>(fragment.size() + 4), std::memory_order_relaxed);
   t->spans += spans;
   t->payload_bytes += static_cast<uint32_t>(fragment.size());
@@ -95,7 +90,7 @@ bool LiveTraces::Find(const model::TraceId& id, std::string* out) const {
   if (t == nullptr) {
     return false;
   }
-  out->append(t->data);
+  out->append(t->data.data());
   return true;
 }
 

@@ -13,13 +13,14 @@
 #include <string>
 
 #include "common/bytes.h"
+#include "ingester/trace_buffer.h"
 #include "model/trace_id.h"
 #include "model/trace_map.h"
 
 namespace vivace::ingester {
 
 struct LiveTrace {
-  std::string data;  // framed fragments (fragments.h)
+  OwnedTraceBuffer data;  // framed fragments (fragments.h)
   uint32_t spans = 0;
   uint32_t payload_bytes = 0;  // protobuf bytes, without framing (what max_bytes_per_trace limits)
   uint64_t first_seq = 0;       // WAL sequence of its first fragment (0 = not logged)
@@ -51,8 +52,8 @@ class LiveTraces {
 
   // Appends the trace's framed fragments to `out`; false if it is not live.
   bool Find(const model::TraceId& id, std::string* out) const;
-  // Calls fn(id, trace) for every live trace, one shard locked at a time (search copies what
-  // it needs: the trace may change once the shard is unlocked).
+  // Calls fn(id, trace) for every live trace, one shard locked at a time (search takes
+  // references to the buffers: they do not change once the shard is unlocked).
   void ForEach(const std::function<void(const model::TraceId&, const LiveTrace&)>& fn) const;
 
   int64_t count() const { return count_.load(std::memory_order_relaxed); }

@@ -202,9 +202,9 @@ TEST_F(BlockSearchTest, InMemoryShardsPartitionTheTraces) {
   for (const std::string& p : protos_) {
     auto t = traceql::eval::TraceFromProto(ByteView(p));
     ASSERT_TRUE(t.ok());
-    std::string framed;
-    ingester::AppendFramed(framed, ByteView(p));
-    recent.copied.emplace_back(model::TraceId::FromBytes(ByteView(t->trace_id)), framed);
+    ingester::OwnedTraceBuffer buf;
+    buf.AppendFragment(ByteView(p));
+    recent.buffers.emplace_back(model::TraceId::FromBytes(ByteView(t->trace_id)), buf.ref());
   }
   auto s = Prepare({.query = "{ resource.service.name = \"svc-2\" }", .limit = 0});
   SearchCombiner whole(0);

@@ -37,13 +37,25 @@ Status FromTrace(const traceql::eval::Trace& trace, const TagQuery& q) {
 
 Status TagsInMemory(const ingester::Ingester::RecentData& data, const TagQuery& q,
                     JobMetrics* metrics, TraceShard shard) {
-  return ForEachInMemoryTrace(
-      data, metrics,
-      [&q](const traceql::eval::Trace& trace) -> Result<bool> {
-        VV_RETURN_IF_ERROR(FromTrace(trace, q));
-        return !Done(q);
-      },
-      shard);
+  if (Done(q) || (q.filter != nullptr && q.filter->noop())) {
+    return Status::Ok();
+  }
+  RecentVisit visit;
+  if (q.filter != nullptr) {
+    visit.fetch = &q.filter->fetch();
+  } else {
+    // Without a filter every span counts: read the view's columns, as for blocks.
+    visit.segment = [&q](block::RowGroupReader& rg) -> Result<bool> {
+      VV_RETURN_IF_ERROR(q.values ? CollectRowGroupValues(rg, q.attribute, q.out_values)
+                                  : CollectRowGroupNames(rg, q.scopes, q.names));
+      return !Done(q);
+    };
+  }
+  visit.trace = [&q](const traceql::eval::Trace& trace) -> Result<bool> {
+    VV_RETURN_IF_ERROR(FromTrace(trace, q));
+    return !Done(q);
+  };
+  return VisitRecent(data, visit, metrics, shard);
 }
 
 Status TagsInRowGroups(block::BlockReader& reader, size_t first, size_t count, const TagQuery& q,

@@ -166,9 +166,9 @@ TEST(SearchGoldenTest, QueriesOverTheFixedDataset) {
   ingester::Ingester::RecentData recent;
   for (auto& [id, bytes] : traces) {
     ASSERT_TRUE(w.Add(id, bytes).ok());
-    std::string framed;
-    ingester::AppendFramed(framed, ByteView(bytes));
-    recent.copied.emplace_back(id, framed);
+    ingester::OwnedTraceBuffer buf;
+    buf.AppendFragment(ByteView(bytes));
+    recent.buffers.emplace_back(id, buf.ref());
   }
   auto meta = w.Finish();
   ASSERT_TRUE(meta.ok());
@@ -176,6 +176,7 @@ TEST(SearchGoldenTest, QueriesOverTheFixedDataset) {
   auto index = reader.Index();
   ASSERT_TRUE(index.ok());
 
+  auto columnar = std::make_shared<RecentColumnar>(1);
   std::istringstream queries(ReadFile(GoldenDir() + "/queries.traceql"));
   std::string golden;
   std::string line;
@@ -195,8 +196,17 @@ TEST(SearchGoldenTest, QueriesOverTheFixedDataset) {
     SearchCombiner from_memory(0);
     JobMetrics m;
     ASSERT_TRUE(SearchInMemory(recent, **s, &from_memory, &m).ok()) << line;
+    // Recent data through its columnar view (everything encoded, in two jobs).
+    ingester::Ingester::RecentData viewed = recent;
+    viewed.columnar = columnar;
+    SearchCombiner from_view(0);
+    for (uint32_t i = 0; i < 2; ++i) {
+      JobMetrics vm;
+      ASSERT_TRUE(SearchInMemory(viewed, **s, &from_view, &vm, {i, 2}).ok()) << line;
+    }
     std::string block_text = Render(from_block.Final());
     EXPECT_EQ(block_text, Render(from_memory.Final())) << line;
+    EXPECT_EQ(block_text, Render(from_view.Final())) << line;
     golden += "== " + line + "\n" + block_text;
   }
   EXPECT_GE(count, 20);
