@@ -176,7 +176,7 @@ Status App::Start() {
                                config_.query_frontend.multi_tenant_queries_enabled},
       frontend::TagLimits{
           std::chrono::duration_cast<std::chrono::seconds>(search_config.max_duration),
-          m.overrides.get()});
+          m.overrides.get(), config_.query_frontend.max_query_expression_size_bytes});
 
   VV_RETURN_IF_ERROR(StartReceivers());
   services_.Set("distributor", server::ServiceState::kRunning);

@@ -11,6 +11,7 @@
 #include "frontend/http_errors.h"
 #include "frontend/search_params.h"
 #include "model/tenant.h"
+#include "search/tag_conditions.h"
 #include "search/tag_search.h"
 #include "traceql/go_compat.h"
 #include "traceql/parser.h"
@@ -47,10 +48,11 @@ struct TagParams {
   uint32_t limit = 0;
   uint32_t max_stale = 0;                                // maxStaleValues
   int64_t max_bytes = 0;                                 // read.max_bytes_per_tag_values_query
-  std::shared_ptr<const search::PreparedSearch> filter;  // v2 `q`, null: none
+  search::TagConditionGroups conditions;                 // v2 `q` (tag_conditions.h)
+  std::shared_ptr<const search::PreparedSearch> filter;  // the groups as a filter, null: none
 };
 
-Result<TagParams> ParseTagParams(const net::HttpRequest& r, bool v2) {
+Result<TagParams> ParseTagParams(const net::HttpRequest& r, bool v2, int64_t max_query_bytes) {
   TagParams p;
   if (auto s = Param(r, "scope")) {
     static const std::vector<std::string_view> kScopes = {
@@ -84,14 +86,16 @@ Result<TagParams> ParseTagParams(const net::HttpRequest& r, bool v2) {
     }
   }
   if (auto q = Param(r, "q"); q && v2) {
-    std::string_view text = *q;
-    bool everything = text.find_first_not_of(" \t\r\n{}") == std::string_view::npos;
-    if (!everything) {
-      auto prepared = search::PreparedSearch::Create({.query = std::string(text), .limit = 0});
-      if (prepared.ok()) {  // lenient: a filter that does not compile filters nothing
-        p.filter = std::move(prepared).value();
-      }
+    if (max_query_bytes > 0 && static_cast<int64_t>(q->size()) > max_query_bytes) {
+      return Status::InvalidArgument(fmt::format(
+          "TraceQL expression exceeds the configured maximum size of {} bytes, query size was {} "
+          "bytes",
+          max_query_bytes, q->size()));
     }
+    // Lenient, as Tempo: what cannot be read as conditions filters nothing.
+    VV_ASSIGN_OR_RETURN(p.conditions,
+                        search::ExtractTagConditions(*q, search::kDefaultMaxConditionGroups));
+    p.filter = search::FilterOfGroups(p.conditions);
   }
   return p;
 }
@@ -424,7 +428,7 @@ void TagsHandler::HandleNames(net::HttpRequest request, net::Responder respond, 
     respond(ErrorResponse(tenants.status()));
     return;
   }
-  auto params = ParseTagParams(request, v2);
+  auto params = ParseTagParams(request, v2, limits_.max_query_bytes);
   if (!params.ok()) {
     respond(ErrorResponse(params.status()));
     return;
@@ -488,7 +492,7 @@ void TagsHandler::HandleValues(net::HttpRequest request, net::Responder respond,
     }
     attr = traceql::Attribute::Unscoped(tag);
   }
-  auto params = ParseTagParams(request, v2);
+  auto params = ParseTagParams(request, v2, limits_.max_query_bytes);
   if (!params.ok()) {
     respond(ErrorResponse(params.status()));
     return;
@@ -498,8 +502,13 @@ void TagsHandler::HandleValues(net::HttpRequest request, net::Responder respond,
     respond(ErrorResponse(s));
     return;
   }
+  auto plan = search::PlanTagValues(params->conditions, attr, search::kDefaultMaxConditionGroups);
+  if (!plan.ok()) {
+    respond(ErrorResponse(plan.status()));
+    return;
+  }
   auto work = [this, p = std::move(params).value(), request = std::move(request), respond, v2,
-               attr = std::move(attr), tag = std::move(tag)]() {
+               attr = std::move(attr), tag = std::move(tag), plan = std::move(plan).value()]() {
     std::vector<search::TypedValue> values;
     tempopb::MetadataMetrics metrics;
     std::optional<std::vector<search::TypedValue>> fixed;
@@ -517,17 +526,22 @@ void TagsHandler::HandleValues(net::HttpRequest request, net::Responder respond,
       search::TagValues collected(
           {.max_values = p.limit, .max_bytes = p.max_bytes, .max_stale = p.max_stale},
           /*strings_only=*/!v2);
+      for (const traceql::Static& v : plan.direct) {  // named by `q` itself
+        collected.Add(v);
+      }
       search::TagQuery q;
-      q.filter = p.filter.get();
+      q.filter = plan.filter.get();
       q.values = true;
       q.attribute = attr;
       q.out_values = &collected;
-      auto m = RunTagJobs(sharder_, p, q, NowUnixSeconds());
-      if (!m.ok()) {
-        respond(ErrorResponse(m.status()));
-        return;
+      if (plan.read) {
+        auto m = RunTagJobs(sharder_, p, q, NowUnixSeconds());
+        if (!m.ok()) {
+          respond(ErrorResponse(m.status()));
+          return;
+        }
+        metrics = *m;
       }
-      metrics = *m;
       values = collected.Sorted();
       if (!v2) {  // v1 lists distinct strings
         std::vector<search::TypedValue> unique;

@@ -5,12 +5,11 @@
 //   GET /api/v2/search/tags                  {"scopes":[{"name":"resource","tags":[...]},...]}
 //   GET /api/search/tag/<tag>/values         {"tagValues":["a",...]}
 //   GET /api/v2/search/tag/<tag>/values      {"tagValues":[{"type":"string","value":"a"},...]}
-// with `scope`, `q` (v2; a filter parsed leniently: a query that does not compile filters
-// nothing), `start`/`end` (blocks too; without them recent data only), `limit` and
-// `maxStaleValues`; JSON or protobuf by Accept. As Tempo's collectors, an answer stops growing
-// once `limit`, `maxStaleValues` (known values in a row) or the tenant's
-// read.max_bytes_per_tag_values_query is reached, and is then answered as collected. Jobs run
-// through the search sharder (recent data, block row groups).
+// with `scope`, `q` (v2; read leniently as Tempo does: search/tag_conditions.h), `start`/`end`
+// (blocks too; without them recent data only), `limit` and `maxStaleValues`; JSON or protobuf by
+// Accept. As Tempo's collectors, an answer stops growing once `limit`, `maxStaleValues` (known
+// values in a row) or the tenant's read.max_bytes_per_tag_values_query is reached, and is then
+// answered as collected. Jobs run through the search sharder (recent data, block row groups).
 
 #include <chrono>
 
@@ -28,6 +27,8 @@ struct TagLimits {
   std::chrono::seconds max_duration{0};
   // read.max_bytes_per_tag_values_query (and the search duration) per tenant; null: defaults.
   const overrides::Overrides* overrides = nullptr;
+  // query_frontend.max_query_expression_size_bytes for `q` (0: none).
+  int64_t max_query_bytes = 0;
 };
 
 class TagsHandler {

@@ -488,6 +488,33 @@ TEST_F(SearchTest, TagNamesAndValues) {
                             + Q("{ resource.cluster = }"));
   EXPECT_EQ(lenient->status, 200);
   EXPECT_NE(lenient->body.find("checkout"), std::string::npos);
+  // Tempo's lenient `q`: Grafana's half-typed query keeps its complete matchers.
+  auto partial = http_->Get("/api/v2/search/tag/name/values?q="
+                            + Q("{ resource.service.name = \"checkout\" && span.foo = "));
+  EXPECT_EQ(partial->body.rfind("{\"tagValues\":[{\"type\":\"string\",\"value\":\"GET "
+                                "/checkout\"},{\"type\":\"string\",\"value\":\"step-1\"}],",
+                                0),
+            0u)
+      << partial->body;
+  // A value the query names for the tag itself is answered without reading.
+  auto named = http_->Get("/api/v2/search/tag/resource.service.name/values?q="
+                          + Q("{ resource.service.name = \"nowhere\" }"));
+  EXPECT_EQ(named->body.rfind("{\"tagValues\":[{\"type\":\"string\",\"value\":\"nowhere\"}]", 0),
+            0u)
+      << named->body;
+  std::string many = "{ ";
+  for (int i = 0; i < 7; ++i) {
+    many += (i ? " && " : "") + std::string("(.a") + std::to_string(i) + " = 1 || .b"
+            + std::to_string(i) + " = 2)";
+  }
+  many += " }";
+  for (const std::string path : {"/api/v2/search/tag/name/values?q=", "/api/v2/search/tags?q="}) {
+    auto r = http_->Get(path + Q(many));
+    EXPECT_EQ(r->status, 400) << path;
+    EXPECT_EQ(r->body,
+              "maximum condition groups reached (limit: 100). Reduce the number of OR conditions "
+              "in the query");
+  }
 }
 
 // Tempo's read limits: read.max_bytes_per_tag_values_query stops tag answers growing (same
