@@ -47,6 +47,16 @@ Result<std::string> BlockReader::ReadRowGroup(const RowGroupEntry& e) {
   return backend_->ReadRange(ObjectKey(meta_.tenant_id, block_id_, "data"), e.offset, e.length);
 }
 
+Result<std::string> BlockReader::ReadRowGroupRange(const RowGroupEntry& e, uint64_t offset,
+                                                   uint64_t length) {
+  if (offset > e.length || length > e.length - offset) {
+    return Status::OutOfRange(
+        fmt::format("bytes {}+{} of a row group of {}", offset, length, e.length));
+  }
+  return backend_->ReadRange(ObjectKey(meta_.tenant_id, block_id_, "data"), e.offset + offset,
+                             length);
+}
+
 Result<std::optional<std::string>> BlockReader::FindTrace(const model::TraceId& id,
                                                           FindStats* stats) {
   std::optional<RowGroupEntry> entry;

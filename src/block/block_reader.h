@@ -41,6 +41,10 @@ class BlockReader {
   Result<std::vector<RowGroupEntry>> Index();
   // Reads a whole row group.
   Result<std::string> ReadRowGroup(const RowGroupEntry& entry);
+  // Reads `length` bytes at `offset` of a row group (its header: [0, entry.header_bytes)).
+  // OutOfRange when the range is not within the row group.
+  Result<std::string> ReadRowGroupRange(const RowGroupEntry& entry, uint64_t offset,
+                                        uint64_t length);
   // Checks every object: data trailer, index, every row group's header and page checksums,
   // blooms. Calls progress(done, total) per row group.
   Status Verify(const std::function<void(size_t, size_t)>& progress = nullptr);

@@ -208,7 +208,7 @@ ChunkDesc EncodeFixedChunk(uint16_t column, Kind kind, std::string_view bytes,
 
 ChunkDesc EncodeStringChunk(uint16_t column, Kind kind, const StringBuffer& values,
                             std::span<const PageSpan> pages, PageCompression compression,
-                            std::string* out) {
+                            PageCompression codes_compression, std::string* out) {
   ChunkDesc d;
   d.column = column;
   d.kind = kind;
@@ -257,7 +257,7 @@ ChunkDesc EncodeStringChunk(uint16_t column, Kind kind, const StringBuffer& valu
       e.min = page.min;
       e.max = page.max;
       e.code_signature = sig;
-      PageCompression how = compression;
+      PageCompression how = codes_compression;
       if (!WorthCompressing(page.encoding, page.bit_width)) {
         how.codec = Codec::kNone;
       }

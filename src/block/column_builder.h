@@ -94,9 +94,10 @@ ChunkDesc EncodeF64Chunk(uint16_t column, std::span<const uint64_t> bits,
 // Fixed-width IDs (8 or 16 bytes): PLAIN, never compressed (random bytes do not compress).
 ChunkDesc EncodeFixedChunk(uint16_t column, Kind kind, std::string_view bytes,
                            std::span<const PageSpan> pages, std::string* out);
-// kString columns in dictionary mode get a sorted dictionary page and code pages; others BYTES.
+// kString columns in dictionary mode get a sorted dictionary page and code pages (compressed
+// as `codes`); others BYTES pages (compressed as `compression`).
 ChunkDesc EncodeStringChunk(uint16_t column, Kind kind, const StringBuffer& values,
                             std::span<const PageSpan> pages, PageCompression compression,
-                            std::string* out);
+                            PageCompression codes, std::string* out);
 
 }  // namespace vivace::block

@@ -31,16 +31,78 @@ Result<std::unique_ptr<RowGroupReader>> RowGroupReader::Open(ByteView rowgroup,
   r->options_ = options;
   VV_ASSIGN_OR_RETURN(RowGroupParts parts, SplitRowGroup(rowgroup, options.verify_checksums));
   r->data_ = parts.chunks;
+  r->have_all_ = true;
   r->header_bytes_ = parts.header_bytes;
   VV_ASSIGN_OR_RETURN(r->header_,
                       DecodeRowGroupHeader(ByteView(parts.raw_header), parts.chunks.size()));
-  r->chunk_index_.assign(kColumnIdLimit, -1);
-  for (size_t i = 0; i < r->header_.chunks.size(); ++i) {
-    r->chunk_index_[r->header_.chunks[i].column] = static_cast<int>(i);
-  }
-  r->cache_->pages.resize(r->header_.chunks.size());
-  r->cache_->dicts.resize(r->header_.chunks.size());
+  r->IndexChunks();
   return r;
+}
+
+Result<std::unique_ptr<RowGroupReader>> RowGroupReader::OpenHeader(ByteView header,
+                                                                   uint64_t rowgroup_bytes,
+                                                                   ChunkFetcher fetch,
+                                                                   RowGroupReadOptions options) {
+  std::unique_ptr<RowGroupReader> r(new RowGroupReader());
+  r->options_ = options;
+  VV_ASSIGN_OR_RETURN(RowGroupParts parts, SplitRowGroup(header, options.verify_checksums));
+  if (parts.header_bytes != header.size() || rowgroup_bytes < header.size()) {
+    return Corrupt(fmt::format("header is {} bytes, the index entry says {} (row group {})",
+                               parts.header_bytes, header.size(), rowgroup_bytes));
+  }
+  r->header_bytes_ = parts.header_bytes;
+  r->fetch_ = std::move(fetch);
+  VV_ASSIGN_OR_RETURN(r->header_, DecodeRowGroupHeader(ByteView(parts.raw_header),
+                                                       rowgroup_bytes - parts.header_bytes));
+  r->IndexChunks();
+  r->fetched_.resize(r->header_.chunks.size());
+  r->have_chunk_.assign(r->header_.chunks.size(), false);
+  return r;
+}
+
+void RowGroupReader::IndexChunks() {
+  chunk_index_.assign(kColumnIdLimit, -1);
+  for (size_t i = 0; i < header_.chunks.size(); ++i) {
+    chunk_index_[header_.chunks[i].column] = static_cast<int>(i);
+  }
+  cache_->pages.resize(header_.chunks.size());
+  cache_->dicts.resize(header_.chunks.size());
+}
+
+Result<ByteView> RowGroupReader::ChunkBytes(size_t ci) {
+  const ChunkDesc& c = header_.chunks[ci];
+  if (have_all_) {
+    return data_.substr(c.offset, c.length);
+  }
+  if (!have_chunk_[ci]) {
+    VV_ASSIGN_OR_RETURN(std::string bytes, fetch_(c.offset, c.length));
+    if (bytes.size() != c.length) {
+      return Corrupt(fmt::format("read {} bytes of column {}'s chunk of {}", bytes.size(),
+                                 ColumnName(c.column), c.length));
+    }
+    fetched_bytes_ += bytes.size();
+    fetched_[ci] = std::move(bytes);
+    have_chunk_[ci] = true;
+  }
+  return ByteView(fetched_[ci]);
+}
+
+Status RowGroupReader::FetchAll() {
+  if (have_all_) {
+    return Status::Ok();
+  }
+  const uint64_t area = header_.chunks.empty()
+                            ? 0
+                            : uint64_t{header_.chunks.back().offset} + header_.chunks.back().length;
+  VV_ASSIGN_OR_RETURN(fetched_all_, fetch_(0, area));
+  if (fetched_all_.size() != area) {
+    return Corrupt(
+        fmt::format("read {} bytes of a chunk area of {}", fetched_all_.size(), area));
+  }
+  fetched_bytes_ += area;
+  data_ = ByteView(fetched_all_);
+  have_all_ = true;
+  return Status::Ok();
 }
 
 const ChunkDesc* RowGroupReader::chunk(uint16_t column) const {
@@ -72,7 +134,8 @@ Status RowGroupReader::GetDictionary(size_t ci, const Dictionary** out) {
     return Status::Ok();
   }
   const ChunkDesc& c = header_.chunks[ci];
-  ByteView stored = data_.substr(c.offset, c.dict_length);
+  VV_ASSIGN_OR_RETURN(ByteView chunk, ChunkBytes(ci));
+  ByteView stored = chunk.substr(0, c.dict_length);
   if (options_.verify_checksums && Crc32c(stored) != c.dict_crc) {
     return Corrupt(fmt::format("dictionary checksum mismatch (column {})", c.column));
   }
@@ -97,7 +160,8 @@ Status RowGroupReader::GetPage(size_t ci, size_t page, const Page** out) {
 Result<std::unique_ptr<RowGroupReader::Page>> RowGroupReader::LoadPage(size_t ci, size_t page) {
   const ChunkDesc& c = header_.chunks[ci];
   const PageIndexEntry& e = c.pages[page];
-  ByteView stored = data_.substr(c.offset + e.rel_offset, e.stored_len);
+  VV_ASSIGN_OR_RETURN(ByteView chunk, ChunkBytes(ci));
+  ByteView stored = chunk.substr(e.rel_offset, e.stored_len);
   if (options_.verify_checksums && Crc32c(stored) != e.crc) {
     return Corrupt(fmt::format("page checksum mismatch (column {}, page {})", c.column, page));
   }

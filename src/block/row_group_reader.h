@@ -7,6 +7,7 @@
 // into the row-group bytes, which must outlive it. Not thread-safe.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,11 +38,23 @@ struct RowGroupReadOptions {
 // for them.
 inline constexpr uint32_t kMaxTraceRows = 1u << 20;
 
+// Reads `length` bytes at `offset` of a row group's chunk area (the bytes after its header).
+using ChunkFetcher = std::function<Result<std::string>(uint64_t offset, uint64_t length)>;
+
 class RowGroupReader {
  public:
   // DataLoss when the header is malformed or fails its checksum.
   static Result<std::unique_ptr<RowGroupReader>> Open(ByteView rowgroup,
                                                       RowGroupReadOptions options = {});
+  // Opens a row group from its prefix and stored header alone (the first `header_bytes` of
+  // its index entry, docs/block-format.md §3.1) for a row group of `rowgroup_bytes` in all;
+  // each chunk is fetched through `fetch` when first read, so a query that the header rules
+  // out reads nothing more. DataLoss as Open, and when `header` is not exactly the prefix and
+  // stored header or a fetched chunk has the wrong size; the fetcher's own errors pass through.
+  static Result<std::unique_ptr<RowGroupReader>> OpenHeader(ByteView header,
+                                                            uint64_t rowgroup_bytes,
+                                                            ChunkFetcher fetch,
+                                                            RowGroupReadOptions options = {});
   ~RowGroupReader();
   RowGroupReader(const RowGroupReader&) = delete;
   RowGroupReader& operator=(const RowGroupReader&) = delete;
@@ -59,6 +72,13 @@ class RowGroupReader {
 
   // Bytes of the row-group prefix and stored header.
   size_t header_bytes() const { return header_bytes_; }
+
+  // Readers from OpenHeader: fetches the rest of the row group in one read (before reading
+  // many columns, e.g. rebuilding traces), unless it is already all here. Chunks fetched
+  // before stay valid.
+  Status FetchAll();
+  // Bytes fetched through the fetcher so far (0 for readers from Open).
+  uint64_t fetched_bytes() const { return fetched_bytes_; }
 
   // Values [first, first + count) of a column: rows of its table for dense columns, value
   // ordinals for sparse ones. A dense column without a chunk reads as zeros / empty strings;
@@ -125,6 +145,8 @@ class RowGroupReader {
   };
 
   RowGroupReader();
+  // chunk_index_ and the per-chunk caches, once header_ is parsed.
+  void IndexChunks();
   // Status + out-parameter rather than Result<const T*>: GCC 12 misreports dangling pointers
   // for the latter at -O2.
   Status GetPage(size_t chunk_index, size_t page, const Page** out);
@@ -143,11 +165,19 @@ class RowGroupReader {
   // dense column `selector` (which says which rows have a value in `column`).
   Result<uint64_t> CountBeforeInPage(uint16_t selector, uint16_t column, uint32_t row,
                                      uint64_t value);
+  // The stored bytes of a chunk (fetched first when the reader holds only the header).
+  Result<ByteView> ChunkBytes(size_t chunk_index);
   Result<std::string_view> ResourceBytes(uint32_t row);
   Result<std::string_view> ScopeBytes(uint32_t row);
 
   RowGroupReadOptions options_;
-  ByteView data_;  // chunk area
+  ByteView data_;  // chunk area, when all of it is here (Open, or after FetchAll)
+  bool have_all_ = false;
+  ChunkFetcher fetch_;                // OpenHeader: reads from the chunk area
+  std::string fetched_all_;           // FetchAll's chunk area
+  std::vector<std::string> fetched_;  // per chunk, fetched alone (never resized after open)
+  std::vector<bool> have_chunk_;
+  uint64_t fetched_bytes_ = 0;
   size_t header_bytes_ = 0;
   RowGroupHeader header_;
   std::vector<int> chunk_index_;  // column -> index in header_.chunks, -1 if none

@@ -515,6 +515,98 @@ TEST(RowGroupTest, MalformedTracesAreRejectedWhole) {
   EXPECT_EQ((*reader)->rows(Table::kTrace), 1u);
 }
 
+// A reader opened from the header alone fetches chunks as it reads them and gives the same
+// answers as one over the whole row group; wrong sizes are corruption, fetch errors pass.
+TEST(RowGroupTest, HeaderFirstReaderFetchesChunksOnDemand) {
+  for (bool compress_header : {false, true}) {
+    TraceGen gen(5, false);
+    RowGroupWriterOptions options;
+    options.page_rows = 16;
+    options.min_promote_count = 4;
+    options.compress_header = compress_header;
+    RowGroupWriter w(options);
+    for (int i = 0; i < 60; ++i) {
+      std::string id = Id(static_cast<uint64_t>(i) + 1);
+      ASSERT_TRUE(w.AddTrace(model::TraceId::FromBytes(id), gen.Trace(id, Id(99)).SerializeAsString())
+                      .ok());
+    }
+    RowGroupSummary summary;
+    const std::string rg = w.Finish(&summary);
+    auto whole = RowGroupReader::Open(rg);
+    ASSERT_TRUE(whole.ok());
+    const size_t hb = (*whole)->header_bytes();
+    const ByteView header = ByteView(rg).substr(0, hb);
+    int fetches = 0;
+    ChunkFetcher fetch = [&](uint64_t offset, uint64_t length) -> Result<std::string> {
+      ++fetches;
+      EXPECT_LE(offset + length, rg.size() - hb);
+      return rg.substr(hb + offset, length);
+    };
+    auto lazy = RowGroupReader::OpenHeader(header, rg.size(), fetch);
+    ASSERT_TRUE(lazy.ok()) << lazy.status().ToString();
+    EXPECT_EQ(fetches, 0);
+    EXPECT_EQ((*lazy)->header().chunks.size(), (*whole)->header().chunks.size());
+    // One column: only its chunk is read.
+    std::vector<uint64_t> a;
+    std::vector<uint64_t> b;
+    const uint16_t dur = static_cast<uint16_t>(Col::kSpanDuration);
+    ASSERT_TRUE((*whole)->ReadU64(dur, 0, (*whole)->rows(Table::kSpan), &a).ok());
+    ASSERT_TRUE((*lazy)->ReadU64(dur, 0, (*lazy)->rows(Table::kSpan), &b).ok());
+    EXPECT_EQ(a, b);
+    EXPECT_EQ(fetches, 1);
+    EXPECT_EQ((*lazy)->fetched_bytes(), (*lazy)->chunk(dur)->length);
+    for (uint32_t t = 0; t < 60; t += 7) {
+      auto x = (*whole)->ReadTrace(t);
+      auto y = (*lazy)->ReadTrace(t);
+      ASSERT_TRUE(x.ok() && y.ok());
+      EXPECT_EQ(*x, *y);
+    }
+    // The rest in one read; earlier chunks (and pages cached from them) stay valid.
+    const int before = fetches;
+    ASSERT_TRUE((*lazy)->FetchAll().ok());
+    EXPECT_EQ(fetches, before + 1);
+    ASSERT_TRUE((*lazy)->FetchAll().ok());
+    EXPECT_EQ(fetches, before + 1);
+    for (uint32_t t = 0; t < 60; ++t) {
+      auto x = (*whole)->ReadTrace(t);
+      auto y = (*lazy)->ReadTrace(t);
+      ASSERT_TRUE(x.ok() && y.ok());
+      EXPECT_EQ(*x, *y);
+    }
+    EXPECT_TRUE((*lazy)->VerifyAllPages().ok());
+    EXPECT_EQ(fetches, before + 1);
+
+    // Strictness: the header must be exactly the prefix and stored header, and fit.
+    EXPECT_EQ(RowGroupReader::OpenHeader(ByteView(rg).substr(0, hb + 1), rg.size(), fetch)
+                  .status()
+                  .code(),
+              Code::kDataLoss);
+    EXPECT_EQ(RowGroupReader::OpenHeader(ByteView(rg).substr(0, hb - 1), rg.size(), fetch)
+                  .status()
+                  .code(),
+              Code::kDataLoss);
+    EXPECT_EQ(RowGroupReader::OpenHeader(header, rg.size() - 1, fetch).status().code(),
+              Code::kDataLoss);
+    EXPECT_EQ(RowGroupReader::OpenHeader(header, hb - 1, fetch).status().code(), Code::kDataLoss);
+    // A short read is corruption; a failed read is the fetcher's error.
+    auto short_read = RowGroupReader::OpenHeader(
+        header, rg.size(), [&](uint64_t offset, uint64_t length) -> Result<std::string> {
+          return rg.substr(hb + offset, length - 1);
+        });
+    ASSERT_TRUE(short_read.ok());
+    std::vector<uint64_t> c;
+    EXPECT_EQ((*short_read)->ReadU64(dur, 0, 1, &c).code(), Code::kDataLoss);
+    EXPECT_EQ((*short_read)->FetchAll().code(), Code::kDataLoss);
+    auto failing = RowGroupReader::OpenHeader(
+        header, rg.size(), [](uint64_t, uint64_t) -> Result<std::string> {
+          return Status::Unavailable("backend down");
+        });
+    ASSERT_TRUE(failing.ok());
+    EXPECT_EQ((*failing)->ReadU64(dur, 0, 1, &c).code(), Code::kUnavailable);
+    EXPECT_EQ((*failing)->ReadTrace(0).status().code(), Code::kUnavailable);
+  }
+}
+
 TEST(RowGroupTest, CorruptionIsDetected) {
   TraceGen gen(99, false);
   RowGroupWriterOptions options;

@@ -27,6 +27,14 @@ uint64_t ZigZag(int64_t v) {
   return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
 }
 
+// The columns that map rows to their parents and shared rows: every span-level scan reads
+// them (RowGroupWriterOptions::compress_scan_pages).
+constexpr bool IsStructureColumn(uint16_t id) {
+  return id == C(Col::kTraceRsEnd) || id == C(Col::kRsResource) || id == C(Col::kRsSsEnd)
+         || id == C(Col::kSsScope) || id == C(Col::kSsSpanEnd) || id == C(Col::kSpanEventEnd)
+         || id == C(Col::kSpanLinkEnd);
+}
+
 constexpr char kZeros[16] = {};
 // Key-set entry standing for the resource's service.name (kServiceNameSlot on disk).
 constexpr uint32_t kServiceKeyId = UINT32_MAX;
@@ -681,6 +689,8 @@ void RowGroupWriter::State::EncodeAttributes(AttrScope s, std::vector<ChunkDesc>
     keyset_codes[o] = final_of[st.owner_keyset[o]];
   }
   const PageCompression comp = options.compression;
+  const PageCompression scan_comp =
+      options.compress_scan_pages ? comp : PageCompression{Codec::kNone, 0};
   chunks->push_back(EncodeU64Chunk(AttrColumn(s, AttrCol::kKeys), keyset_codes,
                                    DensePages(owners, page_rows), comp, out));
   chunks->back().page_rows = page_rows;
@@ -695,7 +705,8 @@ void RowGroupWriter::State::EncodeAttributes(AttrScope s, std::vector<ChunkDesc>
   auto add_strings = [&](uint16_t column, Kind kind, const StringBuffer& b,
                          const std::vector<uint32_t>& per_granule) {
     const uint32_t pr = string_rows(b);
-    chunks->push_back(EncodeStringChunk(column, kind, b, sparse(per_granule, pr), comp, out));
+    chunks->push_back(
+        EncodeStringChunk(column, kind, b, sparse(per_granule, pr), comp, scan_comp, out));
     chunks->back().page_rows = pr;
   };
   auto add_numbers = [&](uint16_t column, bool f64, const std::vector<uint64_t>& values,
@@ -793,6 +804,8 @@ std::string RowGroupWriter::Finish(RowGroupSummary* summary) {
   header.n_traces = st.rows[T(Table::kTrace)];
   const uint32_t page_rows = st.options.page_rows;
   const PageCompression comp = st.options.compression;
+  const PageCompression scan_comp =
+      st.options.compress_scan_pages ? comp : PageCompression{Codec::kNone, 0};
   std::string data;
   std::vector<ChunkDesc>& chunks = header.chunks;
   for (uint16_t id = 0; id < static_cast<uint16_t>(Col::kFixedCount); ++id) {
@@ -817,7 +830,8 @@ std::string RowGroupWriter::Finish(RowGroupSummary* summary) {
     }
     switch (info->kind) {
       case Kind::kU64:
-        chunks.push_back(EncodeU64Chunk(id, st.u64[id], dense, comp, &data));
+        chunks.push_back(EncodeU64Chunk(
+            id, st.u64[id], dense, IsStructureColumn(id) ? scan_comp : comp, &data));
         chunks.back().page_rows = page_rows;
         break;
       case Kind::kFixed8:
@@ -830,7 +844,8 @@ std::string RowGroupWriter::Finish(RowGroupSummary* summary) {
         const StringBuffer& b = *st.str[id];
         const uint32_t pr = ChoosePageRows(static_cast<double>(b.page_bytes()) / rows, page_rows,
                                            st.granule, st.options.target_page_bytes);
-        chunks.push_back(EncodeStringChunk(id, info->kind, b, DensePages(rows, pr), comp, &data));
+        chunks.push_back(
+            EncodeStringChunk(id, info->kind, b, DensePages(rows, pr), comp, scan_comp, &data));
         chunks.back().page_rows = pr;
         break;
       }

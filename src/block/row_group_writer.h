@@ -33,8 +33,14 @@ struct RowGroupWriterOptions {
   // An attribute (key, type) of a scope gets its own column when it occurs at least this often
   // in the row group; at most kMaxPromoted per scope and type (the most frequent win).
   uint32_t min_promote_count = 32;
-  // zstd-compress the row-group header (tests and fuzz seeds turn it off to keep it readable).
-  bool compress_header = true;
+  // zstd-compress the row-group header. Off by default: every search opens the header of
+  // every row group it scans, and decompressing it cost about as much as parsing it (20 us
+  // for 8 KB) to save 3 KB of a 420 KB row group (docs/benchmarks.md, "search scan").
+  bool compress_header = false;
+  // Compress the pages a scan reads for nearly every query: dictionary codes and the
+  // structure columns (CSR ends, resource/scope references). They are bit-packed or
+  // delta-coded already; decompressing them was ~15% of a span-level equality scan.
+  bool compress_scan_pages = false;
 };
 
 struct RowGroupSummary {

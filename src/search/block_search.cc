@@ -22,13 +22,26 @@ Status SearchRowGroups(block::BlockReader& reader, const std::vector<block::RowG
         || !search.DurationsMayPass(sum.min_duration, sum.max_duration)) {
       continue;
     }
-    VV_ASSIGN_OR_RETURN(std::string bytes, reader.ReadRowGroup(entry));
-    metrics->inspected_bytes += bytes.size();
-    VV_ASSIGN_OR_RETURN(auto rg, block::RowGroupReader::Open(ByteView(bytes)));
+    // The header first: its statistics and value filters may rule the row group out, and
+    // the scan then reads only the chunks of the columns it tests (one range read each);
+    // the rest of the row group is read, in one range read, only to rebuild candidates.
+    VV_ASSIGN_OR_RETURN(std::string header,
+                        reader.ReadRowGroupRange(entry, 0, entry.header_bytes));
+    metrics->inspected_bytes += header.size();
+    const uint64_t chunks_at = entry.header_bytes;
+    block::ChunkFetcher fetch = [&reader, &entry, chunks_at](uint64_t offset, uint64_t length) {
+      return reader.ReadRowGroupRange(entry, chunks_at + offset, length);
+    };
+    VV_ASSIGN_OR_RETURN(auto rg, block::RowGroupReader::OpenHeader(ByteView(header), entry.length,
+                                                                   std::move(fetch)));
     ScanStats stats;
-    VV_ASSIGN_OR_RETURN(std::vector<uint32_t> candidates,
-                        CandidateTraces(*rg, search.fetch(), &stats));
-    for (uint32_t ordinal : candidates) {
+    Result<std::vector<uint32_t>> scanned = CandidateTraces(*rg, search.fetch(), &stats);
+    Status fetched = scanned.ok() && !scanned->empty() && !out->Full() ? rg->FetchAll()
+                                                                       : Status::Ok();
+    metrics->inspected_bytes += rg->fetched_bytes();
+    VV_RETURN_IF_ERROR(scanned.status());
+    VV_RETURN_IF_ERROR(fetched);
+    for (uint32_t ordinal : *scanned) {
       if (out->Full()) {
         break;
       }

@@ -2,9 +2,11 @@
 
 // Search of one `vvc1` block, or a range of its row groups (a frontend job): row groups
 // outside the time window or the duration bounds are skipped by their index entries; of the
-// others, the columnar scan (scan/candidates.h) names the traces that may match, and each
-// candidate is rebuilt and confirmed by the exact evaluator. Stops early once the combiner
-// holds its limit.
+// others, the header is read first (index entry's header_bytes) and the columnar scan
+// (scan/candidates.h) names the traces that may match, reading only the chunks it tests; a
+// row group with candidates is then read whole and each candidate is rebuilt and confirmed
+// by the exact evaluator. A query the headers rule out reads headers only. Stops early once
+// the combiner holds its limit.
 
 #include <cstddef>
 #include <vector>

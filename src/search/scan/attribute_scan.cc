@@ -56,6 +56,23 @@ bool DictionaryTable(const block::Dictionary& dict, const ValuePredicate& pred,
   return any;
 }
 
+// Whether the header alone shows that no value of a dictionary chunk can satisfy `pred`: the
+// predicate accepts only given strings and the chunk's value filter has none of them.
+bool RuledOutByFilter(const block::RowGroupReader& rg, uint16_t column,
+                      const ValuePredicate& pred) {
+  const block::ChunkDesc* c = rg.chunk(column);
+  const std::vector<std::string>* exact = pred.ExactStrings();
+  if (c == nullptr || (c->flags & block::kChunkDict) == 0 || exact == nullptr) {
+    return false;
+  }
+  for (const std::string& v : *exact) {
+    if (rg.ChunkMayContain(column, v)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 Status LookupCodes(block::RowGroupReader& rg, uint16_t column, const std::vector<uint8_t>& table,
@@ -114,6 +131,9 @@ Result<bool> MatchValues(block::RowGroupReader& rg, uint16_t column, AttrType t,
   bool any = false;
   switch (t) {
     case AttrType::kString: {
+      if (RuledOutByFilter(rg, column, pred)) {
+        return false;
+      }
       const block::Dictionary* dict = nullptr;
       VV_RETURN_IF_ERROR(rg.GetChunkDictionary(column, &dict));
       if (dict != nullptr) {
@@ -198,7 +218,7 @@ Status ScanStringColumn(block::RowGroupReader& rg, uint16_t column, const ValueP
     return Status::Ok();
   }
   sel->assign(n, 0);
-  if (n == 0) {
+  if (n == 0 || RuledOutByFilter(rg, column, pred)) {
     return Status::Ok();
   }
   const block::Dictionary* dict = nullptr;
@@ -229,17 +249,25 @@ Status ScanAttribute(block::RowGroupReader& rg, AttrScope s, std::string_view ke
   }
   const block::ScopeAttrs& sa = rg.header().attrs[static_cast<int>(s)];
   const size_t n_keysets = sa.keysets.size();
+  // The owners' key sets, read only once a value column says they are needed (a key the
+  // header rules out reads no column at all).
   std::vector<uint64_t> keys;
-  keys.reserve(n);
   const uint16_t keys_column = block::AttrColumn(s, AttrCol::kKeys);
-  VV_RETURN_IF_ERROR(rg.ReadU64(keys_column, 0, n, &keys));
-  CountColumnBytes(rg, keys_column, stats);
-  for (uint64_t k : keys) {
-    if (k >= n_keysets) {
-      return Corrupt(
-          fmt::format("key set {} of {} is not in the header", k, rg.ColumnName(keys_column)));
+  auto load_keys = [&]() -> Status {
+    if (!keys.empty()) {
+      return Status::Ok();
     }
-  }
+    keys.reserve(n);
+    VV_RETURN_IF_ERROR(rg.ReadU64(keys_column, 0, n, &keys));
+    CountColumnBytes(rg, keys_column, stats);
+    for (uint64_t k : keys) {
+      if (k >= n_keysets) {
+        return Corrupt(
+            fmt::format("key set {} of {} is not in the header", k, rg.ColumnName(keys_column)));
+      }
+    }
+    return Status::Ok();
+  };
   uint8_t* out = sel->data();
   std::vector<uint8_t> hits;
   std::vector<uint32_t> count(n_keysets);
@@ -257,6 +285,7 @@ Status ScanAttribute(block::RowGroupReader& rg, AttrScope s, std::string_view ke
     if (!any) {
       return Status::Ok();
     }
+    VV_RETURN_IF_ERROR(load_keys());
     size_t cursor = 0;
     if (single && n_values != SIZE_MAX) {
       // Every key set names the slot at most once: one value per owner that has it.
@@ -320,17 +349,20 @@ Status ScanAttribute(block::RowGroupReader& rg, AttrScope s, std::string_view ke
       std::vector<uint8_t> service;
       VV_RETURN_IF_ERROR(ScanStringColumn(rg, static_cast<uint16_t>(block::Col::kResService), *pred,
                                           stats, &service));
-      VV_RETURN_IF_ERROR(walk_slot(block::kServiceNameSlot, SIZE_MAX,
-                                   [&](uint32_t r, size_t) { out[r] |= service[r]; }));
+      if (std::find(service.begin(), service.end(), uint8_t{1}) != service.end()) {
+        VV_RETURN_IF_ERROR(walk_slot(block::kServiceNameSlot, SIZE_MAX,
+                                     [&](uint32_t r, size_t) { out[r] |= service[r]; }));
+      }
     }
   }
 
   // Generic attributes: key column, then a value column per type.
   const uint16_t key_column = block::AttrColumn(s, AttrCol::kGenericKey);
   const block::ChunkDesc* kc = rg.chunk(key_column);
-  if (kc == nullptr || kc->n_values == 0) {
-    return Status::Ok();
+  if (kc == nullptr || kc->n_values == 0 || !rg.ChunkMayContain(key_column, key)) {
+    return Status::Ok();  // no generic attribute has the key (the value filter may tell)
   }
+  VV_RETURN_IF_ERROR(load_keys());
   std::vector<std::vector<uint8_t>> generic_types(n_keysets);  // type of each generic slot
   for (size_t k = 0; k < n_keysets; ++k) {
     for (uint32_t slot : sa.keysets[k]) {

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -53,6 +54,16 @@ class ValuePredicate {
   bool TypeCanMatch(traceql::StaticType t) const;
 
   bool MatchString(std::string_view v) const;
+  // The only strings that can satisfy it (`= "x"`, `IN ["x", "y"]`), or nullptr when
+  // others can: lets a scan rule out a dictionary chunk by its value filter, from the
+  // row-group header alone.
+  const std::vector<std::string>* ExactStrings() const {
+    const bool exact = (op_ == traceql::Op::kEqual
+                        && operand_.type() == traceql::StaticType::kString)
+                       || (op_ == traceql::Op::kIn
+                           && operand_.type() == traceql::StaticType::kStringArray);
+    return exact ? &strings_ : nullptr;
+  }
   bool MatchDouble(double v) const;
   bool MatchBool(bool v) const;
   // Any static value (status, kind, ...): EvalBinary.
