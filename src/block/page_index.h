@@ -40,6 +40,14 @@ void AppendPageIndexEntry(const PageIndexEntry& e, bool first, uint32_t prev_fir
                           std::string& out);
 std::string EncodePageIndex(std::span<const PageIndexEntry> entries, bool dict);
 
+// Parses one entry at in[*pos...] and advances *pos: `row` and `offset` carry the previous
+// entry's first_row and the chunk offset where this page starts (updated). nullptr on success,
+// else what is wrong. DecodePageIndex's checks, one entry at a time (for walking a page index
+// without storing it).
+const char* ParsePageIndexEntry(ByteView in, size_t* pos, bool first, uint64_t* row,
+                                uint64_t* offset, uint64_t chunk_bytes, bool dict,
+                                PageIndexEntry* e);
+
 // Parses `n_pages` entries of a chunk from in[*pos...] and advances *pos. The first page starts
 // at chunk offset `first_offset` (after the dictionary page) and every page must end within
 // `chunk_bytes`. DataLoss on truncation, overlong varints, an unknown encoding or codec,

@@ -146,15 +146,36 @@ const ColumnInfo* HeaderColumn(const RowGroupHeader& h, uint16_t id) {
   return info;
 }
 
-Status CheckPages(const RowGroupHeader& h, const ColumnInfo& info, ChunkDesc* c) {
-  const auto t = static_cast<size_t>(info.table);
-  const uint32_t rows = h.rows[t];
+// Walks the page index of chunk `c` at in[*pos...] (advancing *pos) and checks it against the
+// chunk and its table: extents tile the chunk after the dictionary page; dense columns have
+// exactly one value per row, pages at multiples of page_rows; sparse pages start at such
+// multiples within the table and hold values. With `store`, fills c->pages and
+// c->value_starts.
+Status WalkPages(ByteView in, size_t* pos, const RowGroupHeader& h, const ColumnInfo& info,
+                 ChunkDesc* c, bool store) {
+  const uint32_t n_pages = c->n_pages;
+  // Each entry takes at least 10 bytes: do not reserve for counts the input cannot hold.
+  if (n_pages > (in.size() - *pos) / 10 + 1) {
+    return Corrupt("page index: more pages than bytes");
+  }
+  const bool dict = (c->flags & kChunkDict) != 0;
+  const uint32_t rows = h.rows[static_cast<size_t>(info.table)];
   const uint32_t page_rows = c->page_rows;
+  if (store) {
+    c->pages.clear();
+    c->pages.reserve(n_pages);
+    c->value_starts.clear();
+    c->value_starts.reserve(size_t{n_pages} + 1);
+  }
+  uint64_t offset = c->dict_length;
+  uint64_t row = 0;
   uint64_t values = 0;
-  c->value_starts.clear();
-  c->value_starts.reserve(c->pages.size() + 1);
-  for (size_t i = 0; i < c->pages.size(); ++i) {
-    const PageIndexEntry& e = c->pages[i];
+  PageIndexEntry e;
+  for (uint32_t i = 0; i < n_pages; ++i) {
+    if (const char* err =
+            ParsePageIndexEntry(in, pos, i == 0, &row, &offset, c->length, dict, &e)) {
+      return Corrupt(fmt::format("page index of column {}: {}", c->column, err));
+    }
     if (e.first_row % page_rows != 0 || e.first_row >= rows) {
       return Corrupt(
           fmt::format("page {} of column {} starts at row {}", i, c->column, e.first_row));
@@ -167,10 +188,18 @@ Status CheckPages(const RowGroupHeader& h, const ColumnInfo& info, ChunkDesc* c)
     } else if (e.n_values == 0) {
       return Corrupt("empty sparse page");
     }
-    c->value_starts.push_back(static_cast<uint32_t>(values));
+    if (store) {
+      c->pages.push_back(e);
+      c->value_starts.push_back(static_cast<uint32_t>(values));
+    }
     values += e.n_values;
   }
-  c->value_starts.push_back(static_cast<uint32_t>(std::min<uint64_t>(values, UINT32_MAX)));
+  if (store) {
+    c->value_starts.push_back(static_cast<uint32_t>(std::min<uint64_t>(values, UINT32_MAX)));
+  }
+  if (offset != c->length) {
+    return Corrupt(fmt::format("pages of column {} do not fill its chunk", c->column));
+  }
   if (values != c->n_values) {
     return Corrupt(
         fmt::format("pages of column {} hold {} values, not {}", c->column, values, c->n_values));
@@ -228,7 +257,7 @@ std::string EncodeRowGroupHeader(const RowGroupHeader& h) {
   return out;
 }
 
-Result<RowGroupHeader> DecodeRowGroupHeader(ByteView raw, uint64_t data_size) {
+Result<RowGroupHeader> DecodeRowGroupHeader(ByteView raw, uint64_t data_size, bool pages) {
   RowGroupHeader h;
   HeaderReader r(raw);
   for (uint32_t& rows : h.rows) {
@@ -280,15 +309,9 @@ Result<RowGroupHeader> DecodeRowGroupHeader(ByteView raw, uint64_t data_size) {
       return Corrupt("chunk bounds");
     }
     c.offset = static_cast<uint32_t>(offset);
-    VV_ASSIGN_OR_RETURN(c.pages,
-                        DecodePageIndex(r.in(), r.pos(), n_pages, c.dict_length, c.length, dict));
-    const uint64_t used = c.pages.empty()
-                              ? c.dict_length
-                              : uint64_t{c.pages.back().rel_offset} + c.pages.back().stored_len;
-    if (used != c.length) {
-      return Corrupt(fmt::format("pages of column {} do not fill its chunk", column));
-    }
-    VV_RETURN_IF_ERROR(CheckPages(h, *info, &c));
+    c.n_pages = n_pages;
+    c.page_index_at = static_cast<uint32_t>(*r.pos());
+    VV_RETURN_IF_ERROR(WalkPages(r.in(), r.pos(), h, *info, &c, pages));
     offset += c.length;
   }
   if (offset != data_size) {
@@ -318,6 +341,18 @@ Result<RowGroupHeader> DecodeRowGroupHeader(ByteView raw, uint64_t data_size) {
     return Corrupt("trailing bytes");
   }
   return h;
+}
+
+void MaterializePages(ByteView raw, const RowGroupHeader& h, ChunkDesc* c) {
+  size_t pos = c->page_index_at;
+  const ColumnInfo* info = GetColumnInfo(c->column);
+  // Checked when the header was decoded from these bytes: cannot fail. Should it, the chunk
+  // reads as having no pages (every read of it then fails as out of range).
+  if (info == nullptr || !WalkPages(raw, &pos, h, *info, c, true).ok()) {
+    c->pages.clear();
+    c->value_starts.assign(1, 0);
+    c->n_values = 0;
+  }
 }
 
 std::string AssembleRowGroup(const std::string& raw_header, const std::string& chunks,

@@ -55,6 +55,10 @@ struct ChunkDesc {
   std::string value_filter;  // bloom filter of the dictionary values (ValueFilterMayContain)
   std::vector<PageIndexEntry> pages;
   std::vector<uint32_t> value_starts;  // derived: values before each page (+ total at the end)
+  // Decoded headers: the page count and where the chunk's page index starts in the raw header
+  // (for MaterializePages).
+  uint32_t n_pages = 0;
+  uint32_t page_index_at = 0;
 };
 
 struct PromotedKey {
@@ -80,8 +84,13 @@ std::string EncodeRowGroupHeader(const RowGroupHeader& header);
 // Parses and validates a raw header for a chunk area of `data_size` bytes: sizes, column IDs
 // and kinds, page coverage (dense columns have exactly one value per row; pages start at
 // multiples of the chunk's page_rows), chunk extents that tile the chunk area. DataLoss when
-// anything is off.
-Result<RowGroupHeader> DecodeRowGroupHeader(ByteView raw, uint64_t data_size);
+// anything is off. With `pages` false every page index is checked the same but not stored:
+// each chunk's `pages` and `value_starts` stay empty until MaterializePages fills them (a
+// reader that uses a few chunks of many allocates for those only).
+Result<RowGroupHeader> DecodeRowGroupHeader(ByteView raw, uint64_t data_size, bool pages = true);
+// Fills c->pages and c->value_starts from `raw`, the bytes `h` was decoded from with `pages`
+// false.
+void MaterializePages(ByteView raw, const RowGroupHeader& h, ChunkDesc* c);
 
 // Wraps an encoded header and the chunk area into a row group (prefix, CRC; the header is
 // zstd-compressed when `compress_header` and that makes it smaller).

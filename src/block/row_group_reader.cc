@@ -33,8 +33,9 @@ Result<std::unique_ptr<RowGroupReader>> RowGroupReader::Open(ByteView rowgroup,
   r->data_ = parts.chunks;
   r->have_all_ = true;
   r->header_bytes_ = parts.header_bytes;
+  r->raw_header_ = std::move(parts.raw_header);
   VV_ASSIGN_OR_RETURN(r->header_,
-                      DecodeRowGroupHeader(ByteView(parts.raw_header), parts.chunks.size()));
+                      DecodeRowGroupHeader(ByteView(r->raw_header_), parts.chunks.size(), false));
   r->IndexChunks();
   return r;
 }
@@ -52,8 +53,9 @@ Result<std::unique_ptr<RowGroupReader>> RowGroupReader::OpenHeader(ByteView head
   }
   r->header_bytes_ = parts.header_bytes;
   r->fetch_ = std::move(fetch);
-  VV_ASSIGN_OR_RETURN(r->header_, DecodeRowGroupHeader(ByteView(parts.raw_header),
-                                                       rowgroup_bytes - parts.header_bytes));
+  r->raw_header_ = std::move(parts.raw_header);
+  VV_ASSIGN_OR_RETURN(r->header_, DecodeRowGroupHeader(ByteView(r->raw_header_),
+                                                       rowgroup_bytes - parts.header_bytes, false));
   r->IndexChunks();
   r->fetched_.resize(r->header_.chunks.size());
   r->have_chunk_.assign(r->header_.chunks.size(), false);
@@ -67,6 +69,26 @@ void RowGroupReader::IndexChunks() {
   }
   cache_->pages.resize(header_.chunks.size());
   cache_->dicts.resize(header_.chunks.size());
+  pages_ready_.assign(header_.chunks.size(), false);
+}
+
+const ChunkDesc& RowGroupReader::Chunk(size_t ci) const {
+  ChunkDesc& c = header_.chunks[ci];
+  if (!pages_ready_[ci]) {
+    MaterializePages(ByteView(raw_header_), header_, &c);
+    pages_ready_[ci] = true;
+  }
+  return c;
+}
+
+const RowGroupHeader& RowGroupReader::header() const {
+  if (!all_pages_ready_) {
+    for (size_t ci = 0; ci < header_.chunks.size(); ++ci) {
+      Chunk(ci);
+    }
+    all_pages_ready_ = true;
+  }
+  return header_;
 }
 
 Result<ByteView> RowGroupReader::ChunkBytes(size_t ci) {
@@ -109,7 +131,7 @@ const ChunkDesc* RowGroupReader::chunk(uint16_t column) const {
   if (column >= chunk_index_.size() || chunk_index_[column] < 0) {
     return nullptr;
   }
-  return &header_.chunks[static_cast<size_t>(chunk_index_[column])];
+  return &Chunk(static_cast<size_t>(chunk_index_[column]));
 }
 
 std::string RowGroupReader::ColumnName(uint16_t column) const {
@@ -148,7 +170,7 @@ Status RowGroupReader::GetDictionary(size_t ci, const Dictionary** out) {
 Status RowGroupReader::GetPage(size_t ci, size_t page, const Page** out) {
   std::vector<std::unique_ptr<Page>>& pages = cache_->pages[ci];
   if (pages.empty()) {
-    pages.resize(header_.chunks[ci].pages.size());
+    pages.resize(Chunk(ci).pages.size());
   }
   if (!pages[page]) {
     VV_ASSIGN_OR_RETURN(pages[page], LoadPage(ci, page));
@@ -158,7 +180,7 @@ Status RowGroupReader::GetPage(size_t ci, size_t page, const Page** out) {
 }
 
 Result<std::unique_ptr<RowGroupReader::Page>> RowGroupReader::LoadPage(size_t ci, size_t page) {
-  const ChunkDesc& c = header_.chunks[ci];
+  const ChunkDesc& c = Chunk(ci);
   const PageIndexEntry& e = c.pages[page];
   VV_ASSIGN_OR_RETURN(ByteView chunk, ChunkBytes(ci));
   ByteView stored = chunk.substr(e.rel_offset, e.stored_len);
@@ -245,21 +267,35 @@ Status RowGroupReader::ForValues(uint16_t column, uint32_t first, uint32_t count
   return Status::Ok();
 }
 
-Status RowGroupReader::ReadU64(uint16_t column, uint32_t first, uint32_t count,
-                               std::vector<uint64_t>* out) {
+Status RowGroupReader::ReadU64(uint16_t column, uint32_t first, std::span<uint64_t> out) {
   const ColumnInfo* info = GetColumnInfo(column);
   if (info != nullptr && info->kind != Kind::kU64 && info->kind != Kind::kF64) {
     return Status::InvalidArgument(fmt::format("column {} is not numeric", ColumnName(column)));
   }
   Status status;
-  VV_RETURN_IF_ERROR(ForValues(column, first, count, [&](const Page* p, uint32_t at, uint32_t n) {
-    const size_t old = out->size();
-    out->resize(old + n, 0);
-    if (p != nullptr && status.ok()) {
-      status = p->numbers.Get(at, std::span<uint64_t>(out->data() + old, n));
-    }
-  }));
+  size_t done = 0;
+  VV_RETURN_IF_ERROR(ForValues(column, first, static_cast<uint32_t>(out.size()),
+                               [&](const Page* p, uint32_t at, uint32_t n) {
+                                 std::span<uint64_t> dst = out.subspan(done, n);
+                                 done += n;
+                                 if (p == nullptr) {
+                                   std::fill(dst.begin(), dst.end(), 0);
+                                 } else if (status.ok()) {
+                                   status = p->numbers.Get(at, dst);
+                                 }
+                               }));
   return status;
+}
+
+Status RowGroupReader::ReadU64(uint16_t column, uint32_t first, uint32_t count,
+                               std::vector<uint64_t>* out) {
+  const size_t old = out->size();
+  out->resize(old + count);
+  Status s = ReadU64(column, first, std::span<uint64_t>(out->data() + old, count));
+  if (!s.ok()) {
+    out->resize(old);
+  }
+  return s;
 }
 
 Status RowGroupReader::ReadFixed(uint16_t column, uint32_t first, uint32_t count,
@@ -562,8 +598,7 @@ Status RowGroupReader::GetChunkDictionary(uint16_t column, const Dictionary** ou
   return GetDictionary(static_cast<size_t>(chunk_index_[column]), out);
 }
 
-Status RowGroupReader::ReadCodes(uint16_t column, uint32_t first, uint32_t count,
-                                 std::vector<uint64_t>* out) {
+Status RowGroupReader::ReadCodes(uint16_t column, uint32_t first, std::span<uint64_t> out) {
   const ChunkDesc* c = chunk(column);
   if (c == nullptr || (c->flags & kChunkDict) == 0) {
     return Status::InvalidArgument(
@@ -571,23 +606,38 @@ Status RowGroupReader::ReadCodes(uint16_t column, uint32_t first, uint32_t count
   }
   const uint64_t limit = c->dict_count;
   Status status;
-  VV_RETURN_IF_ERROR(ForValues(column, first, count, [&](const Page* p, uint32_t at, uint32_t n) {
-    const size_t old = out->size();
-    out->resize(old + n, 0);
-    if (p == nullptr || !status.ok()) {
-      return;
-    }
-    status = p->numbers.Get(at, std::span<uint64_t>(out->data() + old, n));
-    uint64_t max = 0;
-    for (size_t i = old; i < out->size(); ++i) {
-      max = std::max(max, (*out)[i]);
-    }
-    if (status.ok() && n > 0 && max >= limit) {
-      status = Corrupt(
-          fmt::format("dictionary code outside the dictionary (column {})", ColumnName(column)));
-    }
-  }));
+  size_t done = 0;
+  VV_RETURN_IF_ERROR(ForValues(column, first, static_cast<uint32_t>(out.size()),
+                               [&](const Page* p, uint32_t at, uint32_t n) {
+                                 std::span<uint64_t> dst = out.subspan(done, n);
+                                 done += n;
+                                 if (p == nullptr || !status.ok()) {
+                                   std::fill(dst.begin(), dst.end(), 0);
+                                   return;
+                                 }
+                                 status = p->numbers.Get(at, dst);
+                                 uint64_t max = 0;
+                                 for (uint64_t v : dst) {
+                                   max = std::max(max, v);
+                                 }
+                                 if (status.ok() && n > 0 && max >= limit) {
+                                   status = Corrupt(fmt::format(
+                                       "dictionary code outside the dictionary (column {})",
+                                       ColumnName(column)));
+                                 }
+                               }));
   return status;
+}
+
+Status RowGroupReader::ReadCodes(uint16_t column, uint32_t first, uint32_t count,
+                                 std::vector<uint64_t>* out) {
+  const size_t old = out->size();
+  out->resize(old + count);
+  Status s = ReadCodes(column, first, std::span<uint64_t>(out->data() + old, count));
+  if (!s.ok()) {
+    out->resize(old);
+  }
+  return s;
 }
 
 Result<std::optional<uint32_t>> RowGroupReader::FindTrace(const model::TraceId& id) {
@@ -631,7 +681,7 @@ Result<std::optional<uint32_t>> RowGroupReader::FindTrace(const model::TraceId& 
 
 Status RowGroupReader::VerifyAllPages() {
   for (size_t ci = 0; ci < header_.chunks.size(); ++ci) {
-    const ChunkDesc& c = header_.chunks[ci];
+    const ChunkDesc& c = Chunk(ci);
     if (c.flags & kChunkDict) {
       const Dictionary* dict = nullptr;
       VV_RETURN_IF_ERROR(GetDictionary(ci, &dict));

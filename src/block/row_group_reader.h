@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,10 +62,15 @@ class RowGroupReader {
   RowGroupReader(RowGroupReader&&) = delete;
   RowGroupReader& operator=(RowGroupReader&&) = delete;
 
-  const RowGroupHeader& header() const { return header_; }
+  // The whole header, every chunk's page index included (parsed on first use: a scan should
+  // use rows(), attrs() and chunk(), which parse only the page indexes of chunks it reads).
+  const RowGroupHeader& header() const;
 
   uint32_t rows(Table t) const { return header_.rows[static_cast<int>(t)]; }
 
+  const ScopeAttrs& attrs(AttrScope s) const { return header_.attrs[static_cast<int>(s)]; }
+
+  // The column's chunk with its page index, or nullptr when the row group has none.
   const ChunkDesc* chunk(uint16_t column) const;
   // The column's name in this row group: GetColumnInfo's name, with the key for promoted
   // attribute columns ("attr.span.string[http.route]").
@@ -85,6 +91,8 @@ class RowGroupReader {
   // kF64 columns read as their bit patterns. DataLoss on corrupt pages; OutOfRange past the
   // column's end; InvalidArgument for a column of another kind.
   Status ReadU64(uint16_t column, uint32_t first, uint32_t count, std::vector<uint64_t>* out);
+  // As above, into `out` (values [first, first + out.size())): scans reuse their buffers.
+  Status ReadU64(uint16_t column, uint32_t first, std::span<uint64_t> out);
   Status ReadFixed(uint16_t column, uint32_t first, uint32_t count, std::string* out);
   Status ReadStrings(uint16_t column, uint32_t first, uint32_t count,
                      std::vector<std::string>* out);
@@ -119,6 +127,7 @@ class RowGroupReader {
   // dictionary's size: DataLoss otherwise), for scans that evaluate a predicate once per
   // dictionary entry. InvalidArgument when the column's chunk is not a dictionary chunk.
   Status ReadCodes(uint16_t column, uint32_t first, uint32_t count, std::vector<uint64_t>* out);
+  Status ReadCodes(uint16_t column, uint32_t first, std::span<uint64_t> out);
 
   // The ordinal of the trace with `id`, or nullopt.
   Result<std::optional<uint32_t>> FindTrace(const model::TraceId& id);
@@ -147,6 +156,8 @@ class RowGroupReader {
   RowGroupReader();
   // chunk_index_ and the per-chunk caches, once header_ is parsed.
   void IndexChunks();
+  // Chunk `ci` of the header with its page index materialized.
+  const ChunkDesc& Chunk(size_t ci) const;
   // Status + out-parameter rather than Result<const T*>: GCC 12 misreports dangling pointers
   // for the latter at -O2.
   Status GetPage(size_t chunk_index, size_t page, const Page** out);
@@ -179,7 +190,11 @@ class RowGroupReader {
   std::vector<bool> have_chunk_;
   uint64_t fetched_bytes_ = 0;
   size_t header_bytes_ = 0;
-  RowGroupHeader header_;
+  std::string raw_header_;  // what header_ was decoded from (page indexes are parsed lazily)
+  // Page indexes are filled in on first use (logically const: the header does not change).
+  mutable RowGroupHeader header_;
+  mutable std::vector<bool> pages_ready_;
+  mutable bool all_pages_ready_ = false;
   std::vector<int> chunk_index_;  // column -> index in header_.chunks, -1 if none
   std::unique_ptr<Cache> cache_;
 };

@@ -576,6 +576,23 @@ TEST(RowGroupTest, HeaderFirstReaderFetchesChunksOnDemand) {
     EXPECT_TRUE((*lazy)->VerifyAllPages().ok());
     EXPECT_EQ(fetches, before + 1);
 
+    // Page indexes parsed lazily (what readers do) equal those parsed at once.
+    auto parts = SplitRowGroup(ByteView(rg));
+    ASSERT_TRUE(parts.ok());
+    auto eager = DecodeRowGroupHeader(ByteView(parts->raw_header), parts->chunks.size());
+    auto deferred =
+        DecodeRowGroupHeader(ByteView(parts->raw_header), parts->chunks.size(), false);
+    ASSERT_TRUE(eager.ok() && deferred.ok());
+    ASSERT_EQ(eager->chunks.size(), deferred->chunks.size());
+    for (size_t i = 0; i < eager->chunks.size(); ++i) {
+      ChunkDesc& d = deferred->chunks[i];
+      EXPECT_TRUE(d.pages.empty());
+      MaterializePages(ByteView(parts->raw_header), *deferred, &d);
+      EXPECT_EQ(d.pages, eager->chunks[i].pages);
+      EXPECT_EQ(d.value_starts, eager->chunks[i].value_starts);
+      EXPECT_EQ(d.n_values, eager->chunks[i].n_values);
+    }
+
     // Strictness: the header must be exactly the prefix and stored header, and fit.
     EXPECT_EQ(RowGroupReader::OpenHeader(ByteView(rg).substr(0, hb + 1), rg.size(), fetch)
                   .status()

@@ -353,7 +353,7 @@ Status CollectRowGroupNames(block::RowGroupReader& rg, const ScopeSet& scopes, T
     }
     auto ts = static_cast<TagScope>(i);
     block::AttrScope bs = BlockScope(ts);
-    const block::ScopeAttrs& sa = rg.header().attrs[static_cast<int>(bs)];
+    const block::ScopeAttrs& sa = rg.attrs(bs);
     for (const block::PromotedKey& k : sa.promoted) {
       out->Add(ts, k.key);
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <span>
 
 #include <fmt/format.h>
 
@@ -95,15 +96,19 @@ Status LookupCodes(block::RowGroupReader& rg, uint16_t column, const std::vector
   if (stats != nullptr) {
     stats->bytes_read += c->dict_length;
   }
-  std::vector<uint64_t> codes;
+  // Reused across pages and row groups: decoding must not pay for zeroing a fresh buffer.
+  thread_local std::vector<uint64_t> scratch;
   const uint8_t* tab = table.data();
   for (size_t p = 0; p < c->pages.size(); ++p) {
     const block::PageIndexEntry& e = c->pages[p];
     if ((e.code_signature & signature) == 0 || e.max < lo || e.min > hi) {
       continue;  // no wanted code in this page: its values stay 0 and it is not decoded
     }
-    codes.clear();
-    VV_RETURN_IF_ERROR(rg.ReadCodes(column, c->value_starts[p], e.n_values, &codes));
+    if (scratch.size() < e.n_values) {
+      scratch.resize(e.n_values);
+    }
+    const std::span<uint64_t> codes(scratch.data(), e.n_values);
+    VV_RETURN_IF_ERROR(rg.ReadCodes(column, c->value_starts[p], codes));
     if (stats != nullptr) {
       stats->bytes_read += e.stored_len;
     }
@@ -247,7 +252,7 @@ Status ScanAttribute(block::RowGroupReader& rg, AttrScope s, std::string_view ke
   if (n == 0) {
     return Status::Ok();
   }
-  const block::ScopeAttrs& sa = rg.header().attrs[static_cast<int>(s)];
+  const block::ScopeAttrs& sa = rg.attrs(s);
   const size_t n_keysets = sa.keysets.size();
   // The owners' key sets, read only once a value column says they are needed (a key the
   // header rules out reads no column at all).
