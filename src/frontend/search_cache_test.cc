@@ -12,8 +12,10 @@
 #include "block/block_writer.h"
 #include "blocklist/blocklist.h"
 #include "frontend/search_sharder.h"
+#include "frontend/tag_job_cache.h"
 #include "frontend/timed_blocks_test_util.h"
 #include "tests/support/trace_builder.h"
+#include "traceql/parser.h"
 
 namespace vivace::frontend {
 namespace {
@@ -129,6 +131,39 @@ class SearchCacheTest : public ::testing::Test {
     return {r.ok() ? *r : tempopb::SearchResponse(), counting_->data_reads.load() - before};
   }
 
+  // Runs a tag query's jobs as the tag endpoints do; returns the block data reads it made.
+  int RunTags(const search::TagQuery& q, uint32_t start = kBase - 10,
+              uint32_t end = kBase + 10'000) {
+    int before = counting_->data_reads.load();
+    JobPlan plan = sharder_->Plan({"t"}, start, end, kBase + 100'000);
+    const uint64_t hash = TagJobQueryHash(q);
+    Status s = sharder_->Run(
+        plan,
+        [&](const QueryJob& job, search::JobMetrics* m) {
+          return RunTagJobCached(job, q, hash, start, end, sharder_->job_cache(), m);
+        },
+        [] { return false; }, [](const search::JobMetrics&) {});
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    caching_->FlushWritesForTesting();
+    return counting_->data_reads.load() - before;
+  }
+
+  std::pair<std::vector<search::TypedValue>, int> Values(
+      std::string_view tag, search::CollectLimits limits = {},
+      const search::PreparedSearch* filter = nullptr, uint32_t start = kBase - 10,
+      uint32_t end = kBase + 10'000) {
+    search::TagValues out(limits);
+    search::TagQuery q;
+    q.filter = filter;
+    q.values = true;
+    auto parsed = traceql::Parse("{ " + std::string(tag) + " = nil }");
+    EXPECT_TRUE(parsed.ok());
+    q.attribute = parsed->single()->pipeline.stages[0].spanset->filter->lhs->attribute;
+    q.out_values = &out;
+    int reads = RunTags(q, start, end);
+    return {out.Sorted(), reads};
+  }
+
   backend::InMemoryBackend mem_;
   blocklist::Blocklist blocklist_;
   CountingBackend* counting_ = nullptr;
@@ -224,6 +259,59 @@ TEST_F(SearchCacheTest, UnreadableCachedValuesAreMisses) {
   auto [r, reads] = Search("{}", kAll);
   EXPECT_EQ(r.traces_size(), 160);
   EXPECT_EQ(r.metrics().inspectedtraces(), 160u);
+  EXPECT_GT(reads, 0);
+  EXPECT_GT(garbage->stores.load(), 0);
+}
+
+// Tag jobs are cached as Tempo's frontend caches them ("st:"/"stv:" keys, blocks wholly inside
+// the window): a second identical query reads no block data and answers the same.
+TEST_F(SearchCacheTest, TagJobsAreCached) {
+  Build(std::make_shared<backend::cache::LruCache>(64 << 20));
+  const std::vector<search::TypedValue> services = {
+      {"string", "block-0"}, {"string", "block-1"}, {"string", "block-2"}, {"string", "block-3"}};
+  auto [first, first_reads] = Values("resource.service.name");
+  EXPECT_EQ(first, services);
+  EXPECT_GT(first_reads, 0);
+  auto [second, second_reads] = Values("resource.service.name");
+  EXPECT_EQ(second, services);
+  EXPECT_EQ(second_reads, 0);
+  // Another tag, limit or filter is another entry.
+  EXPECT_GT(Values("name").second, 0);
+  auto [one, one_reads] = Values("resource.service.name", {.max_values = 1});
+  EXPECT_EQ(one.size(), 1u);
+  EXPECT_GT(one_reads, 0);
+  auto filter = Prepare("{ resource.service.name = \"block-2\" }", 0, 0, 0);
+  auto [filtered, filtered_reads] = Values("resource.service.name", {}, filter.get());
+  EXPECT_EQ(filtered, (std::vector<search::TypedValue>{{"string", "block-2"}}));
+  EXPECT_GT(filtered_reads, 0);
+  EXPECT_EQ(Values("resource.service.name", {}, filter.get()).second, 0);
+  // A window cutting the blocks: not cached.
+  auto [cut, cut_reads] = Values("resource.service.name", {}, nullptr, kBase + 1010, kBase + 2010);
+  EXPECT_EQ(cut.size(), 2u);
+  EXPECT_GT(Values("resource.service.name", {}, nullptr, kBase + 1010, kBase + 2010).second, 0);
+  // Names, per scope.
+  for (int round = 0; round < 2; ++round) {
+    search::TagNames names(search::CollectLimits{});
+    search::TagQuery q;
+    q.scopes = {true, true, true, true, true};
+    q.names = &names;
+    int reads = RunTags(q);
+    EXPECT_EQ(names.Sorted(search::TagScope::kResource),
+              (std::vector<std::string>{"k8s.namespace.name", "service.name"}));
+    EXPECT_FALSE(names.Sorted(search::TagScope::kSpan).empty());
+    if (round == 0) {
+      EXPECT_GT(reads, 0);
+    } else {
+      EXPECT_EQ(reads, 0);
+    }
+  }
+}
+
+TEST_F(SearchCacheTest, UnreadableCachedTagJobsAreMisses) {
+  auto garbage = std::make_shared<GarbageCache>();
+  Build(garbage);
+  auto [values, reads] = Values("resource.service.name");
+  EXPECT_EQ(values.size(), 4u);
   EXPECT_GT(reads, 0);
   EXPECT_GT(garbage->stores.load(), 0);
 }

@@ -125,6 +125,24 @@ constexpr std::string_view kCachedJobTag = "vvsj1:";
 
 }  // namespace
 
+std::string BlockJobCacheKey(std::string_view prefix, const QueryJob& job, uint32_t start_s,
+                             uint32_t end_s, uint64_t hash) {
+  if (!job.backend_block || job.reader == nullptr || (start_s == 0 && end_s == 0)) {
+    return {};
+  }
+  const backend::BlockMeta& meta = job.reader->meta();
+  if (!(meta.start_time > int64_t{start_s} && meta.end_time < int64_t{end_s})) {
+    return {};
+  }
+  return fmt::format("{}:{}:{:016x}:{}:{}:{}", prefix, job.tenant, hash, meta.block_id.ToString(),
+                     job.first_rg, job.n_rgs);
+}
+
+backend::cache::CachingBackend* SearchSharder::job_cache() const {
+  backend::cache::CachingBackend* cache = options_.job_cache;
+  return cache != nullptr && cache->HasRole(backend::cache::kRoleFrontendSearch) ? cache : nullptr;
+}
+
 Status JobTimeoutError() { return Status(Code::kUnknown, "context deadline exceeded"); }
 
 Status ApiTimeoutError() {
@@ -146,16 +164,8 @@ namespace {
 
 // The cache key of `job`, empty when its answer is not cached (Tempo's "sj:" keys).
 std::string JobCacheKey(const QueryJob& job, const search::PreparedSearch& s, uint64_t hash) {
-  if (!job.backend_block || job.reader == nullptr || !s.has_window()) {
-    return {};
-  }
-  const backend::BlockMeta& meta = job.reader->meta();
   const search::SearchOptions& o = s.options();
-  if (!(meta.start_time > int64_t{o.start_unix_s} && meta.end_time < int64_t{o.end_unix_s})) {
-    return {};
-  }
-  return fmt::format("sj:{}:{:016x}:{}:{}:{}", job.tenant, hash, meta.block_id.ToString(),
-                     job.first_rg, job.n_rgs);
+  return BlockJobCacheKey("sj", job, o.start_unix_s, o.end_unix_s, hash);
 }
 
 // Adds a cached answer to `out`; false (a miss) when `value` is not one.
@@ -347,10 +357,7 @@ Result<tempopb::SearchResponse> SearchSharder::Search(
   if (search->noop()) {
     return combiner.Final();
   }
-  backend::cache::CachingBackend* cache = options_.job_cache;
-  if (cache != nullptr && !cache->HasRole(backend::cache::kRoleFrontendSearch)) {
-    cache = nullptr;
-  }
+  backend::cache::CachingBackend* cache = job_cache();
   const uint64_t hash = cache != nullptr ? SearchJobQueryHash(*search) : 0;
   VV_RETURN_IF_ERROR(Run(
       plan,

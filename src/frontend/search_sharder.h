@@ -79,6 +79,13 @@ struct JobPlan {
 // that is not the job's block and row groups).
 uint64_t SearchJobQueryHash(const search::PreparedSearch& search);
 
+// The frontend-search cache key of a backend block's job for a query over [start_s, end_s]
+// (`<prefix>:<tenant>:<hash>:<block>:<first row group>:<row groups>`), empty when its answer is
+// not cached: recent data, the ingester's blocks, and blocks not wholly inside the window (as
+// Tempo: then the window filters nothing in the block, so any enclosing window shares it).
+std::string BlockJobCacheKey(std::string_view prefix, const QueryJob& job, uint32_t start_s,
+                             uint32_t end_s, uint64_t hash);
+
 // Runs one search job into `out`, through `cache` (frontend-search role) when it is set and
 // the job's answer may be cached. Search() runs every job through it; tests call it.
 Status RunSearchJobCached(const QueryJob& job, const search::PreparedSearch& search,
@@ -109,6 +116,9 @@ class SearchSharder {
   using JobFn = std::function<Status(const QueryJob&, search::JobMetrics*)>;
   Status Run(const JobPlan& plan, JobFn run, std::function<bool()> stop,
              std::function<void(const search::JobMetrics&)> done) const;
+
+  // The cache serving the frontend-search role, null when there is none.
+  backend::cache::CachingBackend* job_cache() const;
 
  private:
   const querier::Querier* querier_;

@@ -10,6 +10,7 @@
 #include "common/json_writer.h"
 #include "frontend/http_errors.h"
 #include "frontend/search_params.h"
+#include "frontend/tag_job_cache.h"
 #include "model/tenant.h"
 #include "search/tag_conditions.h"
 #include "search/tag_search.h"
@@ -164,13 +165,12 @@ Result<tempopb::MetadataMetrics> RunTagJobs(const SearchSharder* sharder, const 
   metrics.set_totalblocks(plan.total_blocks);
   metrics.set_totalblockbytes(plan.total_block_bytes);
   std::mutex mu;
+  backend::cache::CachingBackend* cache = sharder->job_cache();
+  const uint64_t hash = cache != nullptr ? TagJobQueryHash(q) : 0;
   VV_RETURN_IF_ERROR(sharder->Run(
       plan,
-      [&q](const QueryJob& job, search::JobMetrics* m) {
-        if (job.recent) {
-          return search::TagsInMemory(*job.recent, q, m, job.shard);
-        }
-        return search::TagsInRowGroups(*job.reader, job.first_rg, job.n_rgs, q, m);
+      [&](const QueryJob& job, search::JobMetrics* m) {
+        return RunTagJobCached(job, q, hash, p.start_s, p.end_s, cache, m);
       },
       [&q] { return q.values ? q.out_values->Full() : q.names->Full(); },
       [&](const search::JobMetrics& m) {

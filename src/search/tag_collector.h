@@ -56,6 +56,10 @@ class TagNames {
 
   bool Full() const { return full_.load(std::memory_order_relaxed); }
 
+  const CollectLimits& limits() const { return limits_; }
+
+  bool merged() const { return merged_; }
+
  private:
   const CollectLimits limits_;
   const bool merged_;
@@ -86,9 +90,16 @@ class TagValues {
   void Add(const traceql::Static& v);
   void AddString(std::string_view s);
 
+  // A value as listed (a cached job's answer).
+  void AddTyped(TypedValue v) { Insert(std::move(v)); }
+
   bool Full() const { return full_.load(std::memory_order_relaxed); }
 
   std::vector<TypedValue> Sorted() const;
+
+  const CollectLimits& limits() const { return limits_; }
+
+  bool strings_only() const { return strings_only_; }
 
  private:
   void Insert(TypedValue v);

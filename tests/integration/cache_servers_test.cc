@@ -13,6 +13,7 @@
 #include "block/block_writer.h"
 #include "blocklist/blocklist.h"
 #include "frontend/search_sharder.h"
+#include "frontend/tag_job_cache.h"
 #include "tests/support/peer_process.h"
 #include "tests/support/trace_builder.h"
 
@@ -182,24 +183,44 @@ TEST_P(CacheServerTest, SearchJobsAnsweredFromTheServer) {
                                              .job_cache = &caching});
   auto search = [&](const std::string& q = "{ resource.service.name =~ \"block-.*\" }") {
     auto s = search::PreparedSearch::Create(
-        {.query = q,
-         .limit = 0,
-         .start_unix_s = kBase - 10,
-         .end_unix_s = kBase + 5000});
+        {.query = q, .limit = 0, .start_unix_s = kBase - 10, .end_unix_s = kBase + 5000});
     EXPECT_TRUE(s.ok());
     auto r = sharder.Search({"t"}, *s, kBase + 100'000);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     caching.FlushWritesForTesting();
     return r.ok() ? r->SerializeAsString() : std::string();
   };
+  // Tag values of the blocks, through the same cache ("stv:" entries).
+  auto values = [&] {
+    search::TagValues out(search::CollectLimits{});
+    search::TagQuery q;
+    q.values = true;
+    q.attribute =
+        traceql::Attribute::Scoped(traceql::AttributeScope::kResource, false, "service.name");
+    q.out_values = &out;
+    frontend::JobPlan plan = sharder.Plan({"t"}, kBase - 10, kBase + 5000, kBase + 100'000);
+    const uint64_t hash = frontend::TagJobQueryHash(q);
+    Status s = sharder.Run(
+        plan,
+        [&](const frontend::QueryJob& job, search::JobMetrics* m) {
+          return frontend::RunTagJobCached(job, q, hash, kBase - 10, kBase + 5000, &caching, m);
+        },
+        [] { return false; }, [](const search::JobMetrics&) {});
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    caching.FlushWritesForTesting();
+    return out.Sorted();
+  };
   std::string first = search();
   tempopb::SearchResponse parsed;
   ASSERT_TRUE(parsed.ParseFromString(first));
   EXPECT_EQ(parsed.traces_size(), 60);
+  const std::vector<search::TypedValue> services = {{"string", "block-0"}, {"string", "block-1"}};
+  EXPECT_EQ(values(), services);
   for (const std::string& key : data_keys) {
     ASSERT_TRUE(mem->Delete(key).ok());
   }
   EXPECT_EQ(search(), first);
+  EXPECT_EQ(values(), services);
   // An uncached query cannot read the blocks any more.
   ASSERT_TRUE(parsed.ParseFromString(search("{ }")));
   EXPECT_EQ(parsed.traces_size(), 0);
