@@ -19,6 +19,7 @@
 #include "distributor/distributor.h"
 #include "frontend/search_handler.h"
 #include "frontend/search_sharder.h"
+#include "frontend/streaming_querier.h"
 #include "frontend/tags_handler.h"
 #include "frontend/trace_by_id.h"
 #include "generator/generator.h"
@@ -62,6 +63,7 @@ struct App::Modules {
   std::unique_ptr<net::HttpServer> otlp_http_server;
   std::unique_ptr<grpc::Server> otlp_grpc_server;
   std::unique_ptr<server::HealthService> health;
+  std::unique_ptr<frontend::StreamingQuerierService> streaming;
   std::unique_ptr<grpc::Server> grpc_server;
 };
 
@@ -414,6 +416,10 @@ Status App::StartApiServers() {
   m.health = std::make_unique<server::HealthService>(&services_);
   grpc::ServerBuilder b;
   b.RegisterService(m.health.get());
+  if (m.search != nullptr && m.tags != nullptr) {  // targets with the read path
+    m.streaming = std::make_unique<frontend::StreamingQuerierService>(m.search.get(), m.tags.get());
+    b.RegisterService(m.streaming.get());
+  }
   int selected = 0;
   b.AddListeningPort(GrpcAddress(s.grpc_listen_address, s.grpc_listen_port),
                      grpc::InsecureServerCredentials(), &selected);

@@ -19,6 +19,7 @@
 #include "common/hex.h"
 #include "net/http.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
+#include "tempopb/tempo.grpc.pb.h"
 #include "tempopb/tempo.pb.h"
 #include "tests/support/http_client.h"
 #include "tests/support/trace_builder.h"
@@ -579,6 +580,122 @@ TEST_F(SearchTest, ReadLimitsAndTimeouts) {
   auto r = http_->Get("/api/search");
   EXPECT_EQ(r->status, 503);
   EXPECT_EQ(r->body, "unable to process request in the configured timeout");
+}
+
+// tempopb.StreamingQuerier on the gRPC port, called by a real gRPC client: Grafana's streaming
+// search and its Save & test (`{}`, limit 1, the last 15 minutes), the tag calls, errors with
+// the HTTP texts and Tempo's codes.
+TEST_F(SearchTest, StreamingQuerierOverGrpc) {
+  Start();
+  int64_t now = NowSeconds();
+  uint64_t start = static_cast<uint64_t>(now - 60) * 1'000'000'000;
+  Push(MakeTrace({.seed = 7, .spans = 3, .service = "checkout", .start_unix_nano = start}));
+  Push(MakeTrace({.seed = 8, .spans = 2, .service = "cart", .start_unix_nano = start}));
+  auto stub = tempopb::StreamingQuerier::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(proc_->port("grpc")), grpc::InsecureChannelCredentials()));
+  // Reads a whole stream; returns its status and messages.
+  auto read_all = [](auto reader, auto* messages) {
+    typename std::remove_pointer_t<decltype(messages)>::value_type m;
+    while (reader->Read(&m)) {
+      messages->push_back(m);
+    }
+    return reader->Finish();
+  };
+  {
+    grpc::ClientContext ctx;
+    tempopb::SearchRequest req;
+    req.set_query("{ resource.service.name = \"checkout\" }");
+    req.set_start(static_cast<uint32_t>(now - 900));
+    req.set_end(static_cast<uint32_t>(now + 60));
+    req.set_limit(20);
+    std::vector<tempopb::SearchResponse> got;
+    grpc::Status st = read_all(stub->Search(&ctx, req), &got);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    ASSERT_FALSE(got.empty());
+    ASSERT_EQ(got.back().traces_size(), 1);
+    EXPECT_EQ(got.back().traces(0).traceid(), TrimmedHex(7));
+    EXPECT_EQ(got.back().traces(0).rootservicename(), "checkout");
+  }
+  {  // Grafana's Save & test with streaming on.
+    grpc::ClientContext ctx;
+    tempopb::SearchRequest req;
+    req.set_query("{}");
+    req.set_start(static_cast<uint32_t>(now - 900));
+    req.set_end(static_cast<uint32_t>(now));
+    req.set_limit(1);
+    auto reader = stub->Search(&ctx, req);
+    tempopb::SearchResponse first;
+    EXPECT_TRUE(reader->Read(&first));
+    EXPECT_EQ(first.traces_size(), 1);
+    while (reader->Read(&first)) {
+    }
+    EXPECT_TRUE(reader->Finish().ok());
+  }
+  {
+    grpc::ClientContext ctx;
+    tempopb::SearchRequest req;
+    req.set_query("{ .a = }");
+    std::vector<tempopb::SearchResponse> got;
+    grpc::Status st = read_all(stub->Search(&ctx, req), &got);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(st.error_message().rfind("invalid TraceQL query: parse error at line 1", 0), 0u)
+        << st.error_message();
+  }
+  {
+    grpc::ClientContext ctx;
+    tempopb::SearchTagsRequest req;
+    req.set_scope("resource");
+    std::vector<tempopb::SearchTagsV2Response> got;
+    grpc::Status st = read_all(stub->SearchTagsV2(&ctx, req), &got);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    ASSERT_EQ(got.back().scopes_size(), 1);
+    EXPECT_EQ(got.back().scopes(0).name(), "resource");
+  }
+  {
+    grpc::ClientContext ctx;
+    tempopb::SearchTagsRequest req;
+    std::vector<tempopb::SearchTagsResponse> got;
+    grpc::Status st = read_all(stub->SearchTags(&ctx, req), &got);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    EXPECT_GT(got.back().tagnames_size(), 0);
+  }
+  {
+    grpc::ClientContext ctx;
+    tempopb::SearchTagValuesRequest req;
+    req.set_tagname("resource.service.name");
+    req.set_query("{ span.http.status_code >= 200 && span.foo = }");
+    std::vector<tempopb::SearchTagValuesV2Response> got;
+    grpc::Status st = read_all(stub->SearchTagValuesV2(&ctx, req), &got);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    std::set<std::string> values;
+    for (const auto& v : got.back().tagvalues()) {
+      values.insert(v.value());
+    }
+    EXPECT_EQ(values, (std::set<std::string>{"cart", "checkout"}));
+  }
+  {
+    grpc::ClientContext ctx;
+    tempopb::SearchTagValuesRequest req;
+    req.set_tagname("service.name");
+    std::vector<tempopb::SearchTagValuesResponse> got;
+    grpc::Status st = read_all(stub->SearchTagValues(&ctx, req), &got);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    EXPECT_EQ(got.back().tagvalues_size(), 2);
+    grpc::ClientContext bad_ctx;
+    req.set_tagname("a b");
+    std::vector<tempopb::SearchTagValuesV2Response> bad;
+    st = read_all(stub->SearchTagValuesV2(&bad_ctx, req), &bad);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(st.error_message().rfind("please provide a valid tagName: ", 0), 0u);
+  }
+  {  // No TraceQL metrics yet.
+    grpc::ClientContext ctx;
+    tempopb::QueryRangeRequest req;
+    req.set_query("{} | rate()");
+    std::vector<tempopb::QueryRangeResponse> got;
+    EXPECT_EQ(read_all(stub->MetricsQueryRange(&ctx, req), &got).error_code(),
+              grpc::StatusCode::UNIMPLEMENTED);
+  }
 }
 
 }  // namespace
