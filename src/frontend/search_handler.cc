@@ -24,7 +24,8 @@ bool WantsProtobuf(const net::HttpRequest& request) {
 
 }  // namespace
 
-void SearchHandler::Handle(net::HttpRequest request, net::Responder respond) const {
+void SearchHandler::Handle(net::HttpRequest request, net::Responder respond,
+                           const SearchProgress* progress) const {
   auto tenants = model::ResolveReadTenants(tenancy_.multitenancy, request.Header("x-scope-orgid"),
                                            tenancy_.multi_tenant_queries);
   if (!tenants.ok()) {
@@ -47,8 +48,8 @@ void SearchHandler::Handle(net::HttpRequest request, net::Responder respond) con
   }
   bool proto = WantsProtobuf(request);
   auto work = [this, tenants = std::move(tenants).value(), prepared = std::move(prepared).value(),
-               now, proto, respond]() {
-    auto result = sharder_->Search(tenants, prepared, now);
+               now, proto, respond, progress]() {
+    auto result = sharder_->Search(tenants, prepared, now, progress ? *progress : SearchProgress{});
     if (!result.ok()) {
       respond(ErrorResponse(result.status()));
       return;

@@ -29,7 +29,14 @@ class SearchHandler {
         max_query_bytes_(max_query_bytes),
         overrides_(overrides) {}
 
-  void Handle(net::HttpRequest request, net::Responder respond) const;
+  void Handle(net::HttpRequest request, net::Responder respond) const {
+    Handle(std::move(request), std::move(respond), {});
+  }
+
+  // With partial answers while the search runs (gRPC streaming); `progress` must outlive the
+  // call to `respond`.
+  void Handle(net::HttpRequest request, net::Responder respond,
+              const SearchProgress* progress) const;
 
  private:
   const SearchSharder* sharder_;

@@ -5,6 +5,8 @@
 #include <condition_variable>
 #include <mutex>
 #include <optional>
+#include <set>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -346,9 +348,62 @@ Status SearchSharder::Run(const JobPlan& plan, JobFn run, std::function<bool()> 
   return st->error;
 }
 
+namespace {
+
+// Sends what the combiner holds that was not sent yet, every `interval`, until stopped: Tempo's
+// streaming diffs (new traces, cumulative metrics).
+class ProgressReporter {
+ public:
+  ProgressReporter(const search::SearchCombiner* combiner, const SearchProgress& progress)
+      : combiner_(combiner), progress_(progress) {
+    if (progress_.fn) {
+      thread_ = std::thread([this] { Loop(); });
+    }
+  }
+
+  ~ProgressReporter() { Stop(); }
+
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopped_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) {
+      thread_.join();
+    }
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!cv_.wait_for(lock, progress_.interval, [this] { return stopped_; })) {
+      tempopb::SearchResponse snapshot = combiner_->Final();
+      tempopb::SearchResponse diff;
+      for (tempopb::TraceSearchMetadata& md : *snapshot.mutable_traces()) {
+        if (sent_.insert(md.traceid()).second) {
+          *diff.add_traces() = std::move(md);
+        }
+      }
+      *diff.mutable_metrics() = snapshot.metrics();
+      progress_.fn(std::move(diff));
+    }
+  }
+
+  const search::SearchCombiner* combiner_;
+  const SearchProgress& progress_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopped_ = false;
+  std::set<std::string> sent_;
+  std::thread thread_;
+};
+
+}  // namespace
+
 Result<tempopb::SearchResponse> SearchSharder::Search(
     const std::vector<std::string>& tenants, std::shared_ptr<const search::PreparedSearch> search,
-    int64_t now_unix_s) const {
+    int64_t now_unix_s, const SearchProgress& progress) const {
   const search::SearchOptions& o = search->options();
   JobPlan plan = Plan(tenants, o.start_unix_s, o.end_unix_s, now_unix_s);
   search::SearchCombiner combiner(o.limit, search->most_recent());
@@ -359,13 +414,16 @@ Result<tempopb::SearchResponse> SearchSharder::Search(
   }
   backend::cache::CachingBackend* cache = job_cache();
   const uint64_t hash = cache != nullptr ? SearchJobQueryHash(*search) : 0;
-  VV_RETURN_IF_ERROR(Run(
+  ProgressReporter reporter(&combiner, progress);
+  Status status = Run(
       plan,
       [&search, &combiner, cache, hash](const QueryJob& job, search::JobMetrics* m) {
         return RunSearchJobCached(job, *search, hash, cache, &combiner, m);
       },
       [&combiner] { return combiner.Full(); },
-      [&combiner](const search::JobMetrics& m) { combiner.AddJob(m); }));
+      [&combiner](const search::JobMetrics& m) { combiner.AddJob(m); });
+  reporter.Stop();  // no partial answer after the final one
+  VV_RETURN_IF_ERROR(status);
   return combiner.Final();
 }
 

@@ -92,6 +92,14 @@ Status RunSearchJobCached(const QueryJob& job, const search::PreparedSearch& sea
                           uint64_t query_hash, backend::cache::CachingBackend* cache,
                           search::SearchCombiner* out, search::JobMetrics* metrics);
 
+// Partial answers of a search while it runs (gRPC streaming): every `interval`, `fn` gets the
+// traces found since the previous call and the metrics so far, from a thread of its own; never
+// after Search() returns.
+struct SearchProgress {
+  std::function<void(tempopb::SearchResponse)> fn;  // empty: no partial answers
+  std::chrono::milliseconds interval{500};
+};
+
 class SearchSharder {
  public:
   SearchSharder(const querier::Querier* querier, SearchSharderOptions options);
@@ -103,7 +111,8 @@ class SearchSharder {
   // fails on some trace. Blocks that cannot be read are logged, counted and skipped.
   Result<tempopb::SearchResponse> Search(const std::vector<std::string>& tenants,
                                          std::shared_ptr<const search::PreparedSearch> search,
-                                         int64_t now_unix_s) const;
+                                         int64_t now_unix_s,
+                                         const SearchProgress& progress = {}) const;
 
   // The jobs for a query over [start_s, end_s] (both 0: recent data only).
   JobPlan Plan(const std::vector<std::string>& tenants, uint32_t start_s, uint32_t end_s,

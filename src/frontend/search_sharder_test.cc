@@ -4,6 +4,9 @@
 
 #include "frontend/search_sharder.h"
 
+#include <mutex>
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include "backend/memory_backend.h"
@@ -128,6 +131,41 @@ TEST_F(SearchSharderTest, JobsThatRunOutOfTimeFailTheSearch) {
   auto r = Search("{}", 0, kBase - 10, kBase + 10'000);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->traces_size(), 360);
+}
+
+// Partial answers (gRPC streaming): each trace is sent in at most one diff, every diff trace is
+// in the final answer, and nothing is sent once Search() returned. (How many diffs come depends
+// on timing; the test asserts none.)
+TEST_F(SearchSharderTest, PartialAnswersAreDiffsOfTheFinalOne) {
+  std::mutex mu;
+  std::vector<tempopb::SearchResponse> diffs;
+  SearchProgress progress;
+  progress.fn = [&](tempopb::SearchResponse diff) {
+    std::lock_guard<std::mutex> lock(mu);
+    diffs.push_back(std::move(diff));
+  };
+  progress.interval = std::chrono::milliseconds(1);
+  auto s = search::PreparedSearch::Create(
+      {.query = "{}", .limit = 0, .start_unix_s = kBase - 10, .end_unix_s = kBase + 10'000});
+  ASSERT_TRUE(s.ok());
+  auto r = sharder_->Search({"t"}, *s, kBase + 100'000, progress);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->traces_size(), 360);
+  std::lock_guard<std::mutex> lock(mu);
+  const size_t sent = diffs.size();
+  std::set<std::string> final_ids;
+  for (const auto& t : r->traces()) {
+    final_ids.insert(t.traceid());
+  }
+  std::set<std::string> seen;
+  for (const auto& d : diffs) {
+    for (const auto& t : d.traces()) {
+      EXPECT_TRUE(seen.insert(t.traceid()).second) << "sent twice: " << t.traceid();
+      EXPECT_TRUE(final_ids.count(t.traceid())) << t.traceid();
+    }
+    EXPECT_LE(d.metrics().completedjobs(), r->metrics().totaljobs());
+  }
+  EXPECT_EQ(diffs.size(), sent);
 }
 
 }  // namespace

@@ -161,9 +161,13 @@ grpc::Status GrpcStatusOf(const net::HttpResponse& response) {
 grpc::Status StreamingQuerierService::Search(grpc::ServerContext* context,
                                              const tempopb::SearchRequest* request,
                                              grpc::ServerWriter<tempopb::SearchResponse>* writer) {
+  // Partial answers (new traces, metrics so far) while the search runs, then the whole answer.
+  SearchProgress progress;
+  progress.fn = [writer](tempopb::SearchResponse diff) { writer->Write(diff); };
+  progress.interval = progress_interval_;
   auto response = Call(context, HttpSearchRequest(*request),
-                       [this](net::HttpRequest r, net::Responder respond) {
-                         search_->Handle(std::move(r), std::move(respond));
+                       [this, &progress](net::HttpRequest r, net::Responder respond) {
+                         search_->Handle(std::move(r), std::move(respond), &progress);
                        });
   return Finish(response, writer);
 }

@@ -7,9 +7,12 @@
 // parameters, limits and error texts are the HTTP ones; the tenant comes from the
 // `x-scope-orgid` metadata. Errors map as Tempo's: 400 InvalidArgument, 401 Unauthenticated,
 // 404 NotFound, 429 ResourceExhausted, 499 Cancelled, 5xx Internal, other Unknown; the message
-// is the HTTP body. The stream carries one message, the final answer (Tempo also streams
-// partial answers every 500 ms; a single final message is a valid stream for its clients).
+// is the HTTP body. Search streams, as Tempo's, a partial answer every 500 ms (the traces
+// found since the previous message, the metrics so far) and then the whole answer; the tag
+// calls stream their final answer only.
 // MetricsQueryRange and MetricsQueryInstant answer Unimplemented (no TraceQL metrics yet).
+
+#include <chrono>
 
 #include "frontend/search_handler.h"
 #include "frontend/tags_handler.h"
@@ -19,8 +22,11 @@ namespace vivace::frontend {
 
 class StreamingQuerierService final : public tempopb::StreamingQuerier::Service {
  public:
-  StreamingQuerierService(const SearchHandler* search, const TagsHandler* tags)
-      : search_(search), tags_(tags) {}
+  // Search streams a partial answer every `progress_interval` (Tempo: 500 ms).
+  StreamingQuerierService(
+      const SearchHandler* search, const TagsHandler* tags,
+      std::chrono::milliseconds progress_interval = std::chrono::milliseconds(500))
+      : search_(search), tags_(tags), progress_interval_(progress_interval) {}
 
   grpc::Status Search(grpc::ServerContext* context, const tempopb::SearchRequest* request,
                       grpc::ServerWriter<tempopb::SearchResponse>* writer) override;
@@ -38,6 +44,7 @@ class StreamingQuerierService final : public tempopb::StreamingQuerier::Service 
  private:
   const SearchHandler* search_;
   const TagsHandler* tags_;
+  std::chrono::milliseconds progress_interval_;
 };
 
 // The HTTP requests the calls become (exposed for tests).
