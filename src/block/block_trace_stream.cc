@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "block/decoded_row_group.h"
 #include "block/row_group_reader.h"
 #include "block/schema.h"
 
@@ -20,22 +21,15 @@ Status BlockTraceStream::OpenRowGroup(size_t i) {
   VV_ASSIGN_OR_RETURN(row_group_bytes_, backend_->ReadRange(key, e.offset, e.length));
   bytes_read_ += row_group_bytes_.size();
   spans_read_ += e.summary.n_spans;
-  reader_.reset();  // views into the previous row group's bytes
-  VV_ASSIGN_OR_RETURN(reader_, RowGroupReader::Open(ByteView(row_group_bytes_)));
-  const uint32_t n = reader_->rows(Table::kTrace);
+  row_group_.reset();  // views into the previous row group's bytes
+  VV_ASSIGN_OR_RETURN(std::unique_ptr<RowGroupReader> reader,
+                      RowGroupReader::Open(ByteView(row_group_bytes_)));
+  const uint32_t n = reader->rows(Table::kTrace);
   if (n != e.summary.n_traces) {
-    return Status::DataLoss(fmt::format("row group {} holds {} traces, the index says {}", i, n,
-                                        e.summary.n_traces));
+    return Status::DataLoss(
+        fmt::format("row group {} holds {} traces, the index says {}", i, n, e.summary.n_traces));
   }
-  std::string raw;
-  VV_RETURN_IF_ERROR(reader_->ReadFixed(static_cast<uint16_t>(Col::kTraceId), 0, n, &raw));
-  if (raw.size() != size_t{n} * 16) {
-    return Status::DataLoss(fmt::format("row group {} trace IDs are truncated", i));
-  }
-  ids_.resize(n);
-  for (uint32_t t = 0; t < n; ++t) {
-    std::memcpy(ids_[t].bytes.data(), raw.data() + size_t{t} * 16, 16);
-  }
+  VV_ASSIGN_OR_RETURN(row_group_, DecodedRowGroup::Decode(std::move(reader)));
   return Status::Ok();
 }
 
@@ -50,11 +44,10 @@ Result<bool> BlockTraceStream::Next() {
   if (started_) {
     ++ordinal_;
   }
-  while (!started_ || ordinal_ >= ids_.size()) {
+  while (!started_ || row_group_ == nullptr || ordinal_ >= row_group_->n_traces()) {
     if (next_row_group_ >= index_.size()) {
       started_ = false;
-      ids_.clear();
-      reader_.reset();
+      row_group_.reset();
       row_group_bytes_.clear();
       return false;
     }
@@ -65,12 +58,18 @@ Result<bool> BlockTraceStream::Next() {
     ordinal_ = 0;
     started_ = true;
   }
-  auto trace = reader_->ReadTrace(ordinal_);
+  return true;
+}
+
+const model::TraceId& BlockTraceStream::id() const { return row_group_->ids()[ordinal_]; }
+
+Result<ByteView> BlockTraceStream::ReadTrace() {
+  auto trace = row_group_->reader().ReadTrace(ordinal_);
   if (!trace.ok()) {
     return trace.status().WithContext(fmt::format("block {}", meta_.block_id.ToString()));
   }
   trace_ = std::move(trace).value();
-  return true;
+  return ByteView(trace_);
 }
 
 }  // namespace vivace::block

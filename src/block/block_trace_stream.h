@@ -1,8 +1,10 @@
 #pragma once
 
 // Reads every trace of a `vvc1` block in trace-ID order, one row group at a time: the input
-// side of compaction. Each row group is fetched with one sequential range read and its traces
-// rebuilt one by one, so memory holds one row group, not the block. Not thread-safe.
+// side of compaction. Each row group is fetched with one sequential range read and decoded
+// whole (DecodedRowGroup), so memory holds one row group, not the block; a trace is copied from
+// its columns (BlockWriter::Copy) or rebuilt as protobuf on request (ReadTrace). Not
+// thread-safe.
 
 #include <cstdint>
 #include <memory>
@@ -18,7 +20,7 @@
 
 namespace vivace::block {
 
-class RowGroupReader;
+class DecodedRowGroup;
 
 class BlockTraceStream {
  public:
@@ -30,13 +32,21 @@ class BlockTraceStream {
   // Moves to the next trace: true while there is one. DataLoss when the block is corrupt.
   Result<bool> Next();
   // The current trace. REQUIRES: the last Next() returned true.
-  const model::TraceId& id() const { return ids_[ordinal_]; }
-  // The current trace as a serialized tempopb.Trace; valid until the next call to Next().
-  ByteView trace() const { return ByteView(trace_); }
+  const model::TraceId& id() const;
+
+  // Its row group and ordinal there, valid until Next() opens another row group.
+  const DecodedRowGroup& row_group() const { return *row_group_; }
+
+  uint32_t ordinal() const { return ordinal_; }
+
+  // The current trace rebuilt as a serialized tempopb.Trace; valid until the next call to Next().
+  Result<ByteView> ReadTrace();
 
   const backend::BlockMeta& meta() const { return meta_; }
+
   // Bytes of `data` (and `index`) read so far.
   uint64_t bytes_read() const { return bytes_read_; }
+
   // Spans of the row groups opened so far (from the index).
   uint64_t spans_read() const { return spans_read_; }
 
@@ -49,8 +59,7 @@ class BlockTraceStream {
   std::vector<RowGroupEntry> index_;
   size_t next_row_group_ = 0;
   std::string row_group_bytes_;
-  std::unique_ptr<RowGroupReader> reader_;
-  std::vector<model::TraceId> ids_;
+  std::unique_ptr<DecodedRowGroup> row_group_;
   uint32_t ordinal_ = 0;
   bool started_ = false;  // ordinal_ names a trace of the open row group
   std::string trace_;

@@ -4,6 +4,7 @@
 
 #include "backend/block_store.h"
 #include "backend/keys.h"
+#include "block/decoded_row_group.h"
 #include "block/little_endian.h"
 #include "block/row_group_format.h"
 #include "common/crc32c.h"
@@ -18,32 +19,48 @@ BlockWriter::BlockWriter(backend::RawBackend* backend, BlockWriterOptions option
       bloom_(ShardedBloom::ForItems(options_.estimated_traces, options_.bloom_false_positive,
                                     options_.bloom_shard_bytes)) {}
 
-Status BlockWriter::Add(const model::TraceId& id, ByteView trace) {
+Status BlockWriter::Open() {
   VV_RETURN_IF_ERROR(error_);
-  if (!data_) {
-    auto w = backend_->Append(ObjectKey(options_.tenant, block_id_text_, "data"));
-    if (!w.ok()) {
-      error_ = w.status();
-      return error_;
-    }
-    data_ = std::move(w).value();
-    std::string header(kDataMagic, 8);
-    uint32_t version = kBlockVersion;
-    uint32_t flags = 0;
-    header.append(reinterpret_cast<const char*>(&version), 4);
-    header.append(reinterpret_cast<const char*>(&flags), 4);
-    error_ = data_->Append(ByteView(header));
-    VV_RETURN_IF_ERROR(error_);
-    data_size_ = header.size();
+  if (data_) {
+    return Status::Ok();
   }
-  error_ = row_group_.AddTrace(id, trace);
+  auto w = backend_->Append(ObjectKey(options_.tenant, block_id_text_, "data"));
+  if (!w.ok()) {
+    error_ = w.status();
+    return error_;
+  }
+  data_ = std::move(w).value();
+  std::string header(kDataMagic, 8);
+  uint32_t version = kBlockVersion;
+  uint32_t flags = 0;
+  header.append(reinterpret_cast<const char*>(&version), 4);
+  header.append(reinterpret_cast<const char*>(&flags), 4);
+  error_ = data_->Append(ByteView(header));
   VV_RETURN_IF_ERROR(error_);
+  data_size_ = header.size();
+  return Status::Ok();
+}
+
+Status BlockWriter::Added(const model::TraceId& id) {
   bloom_.Add(std::span<const uint8_t, 16>(id.bytes));
   ++traces_;
   if (row_group_.approx_bytes() >= options_.row_group_bytes) {
     error_ = FlushRowGroup();
   }
   return error_;
+}
+
+Status BlockWriter::Add(const model::TraceId& id, ByteView trace) {
+  VV_RETURN_IF_ERROR(Open());
+  error_ = row_group_.AddTrace(id, trace);
+  VV_RETURN_IF_ERROR(error_);
+  return Added(id);
+}
+
+Status BlockWriter::Copy(const DecodedRowGroup& src, uint32_t t) {
+  VV_RETURN_IF_ERROR(Open());
+  row_group_.CopyTrace(src, t);
+  return Added(src.ids()[t]);
 }
 
 Status BlockWriter::FlushRowGroup() {

@@ -31,12 +31,17 @@ struct BlockWriterOptions {
   RowGroupWriterOptions row_group;  // pages, compression, attribute promotion
 };
 
+class DecodedRowGroup;
+
 class BlockWriter {
  public:
   BlockWriter(backend::RawBackend* backend, BlockWriterOptions options);
 
   // REQUIRES: `id` greater than the previous one.
   Status Add(const model::TraceId& id, ByteView trace);
+  // Adds trace `t` of a decoded row group by copying its columns (RowGroupWriter::CopyTrace).
+  // REQUIRES: its ID greater than the previous one.
+  Status Copy(const DecodedRowGroup& src, uint32_t t);
   // Writes everything and returns the block's meta. After an error the block is left without
   // meta.json (invisible); callers may delete its objects.
   Result<backend::BlockMeta> Finish();
@@ -44,6 +49,8 @@ class BlockWriter {
   uint64_t traces() const { return traces_; }
 
  private:
+  Status Open();                           // starts `data` before the first trace
+  Status Added(const model::TraceId& id);  // bloom, counts, row-group cutting
   Status FlushRowGroup();
 
   backend::RawBackend* backend_;

@@ -47,16 +47,16 @@ double AsDouble(uint64_t bits) {
 
 }  // namespace
 
-void StringBuffer::Add(std::string_view v) {
+uint32_t StringBuffer::Add(std::string_view v) {
   if (!dict_) {
     data_.append(v);
     ends_.push_back(static_cast<uint32_t>(data_.size()));
-    return;
+    return kNoId;
   }
   auto it = index_.find(v);
   if (it != index_.end()) {
     ids_.push_back(it->second);
-    return;
+    return it->second;
   }
   const auto id = static_cast<uint32_t>(distinct_.size());
   std::string_view copy = arena_.CopyString(v);  // the map's key views the stable copy
@@ -67,7 +67,9 @@ void StringBuffer::Add(std::string_view v) {
   if ((ids_.size() >= kDictionaryProbe && distinct_.size() * 2 > ids_.size())
       || distinct_bytes_ > kMaxDictionaryPageBytes / 2) {
     ToPlain();
+    return kNoId;
   }
+  return id;
 }
 
 void StringBuffer::ToPlain() {

@@ -25,7 +25,14 @@ class StringBuffer {
   // `try_dictionary`: collect a dictionary until the values prove mostly distinct.
   explicit StringBuffer(bool try_dictionary = true) : dict_(try_dictionary) {}
 
-  void Add(std::string_view v);
+  // Returns the value's id while the buffer is in dictionary mode, else kNoId (also when this
+  // value made it fall back to plain bytes).
+  uint32_t Add(std::string_view v);
+
+  // Adds again the value of an id Add returned. REQUIRES: dictionary().
+  void AddId(uint32_t id) { ids_.push_back(id); }
+
+  static constexpr uint32_t kNoId = UINT32_MAX;
 
   size_t size() const { return dict_ ? ids_.size() : ends_.size(); }
 

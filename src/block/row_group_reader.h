@@ -134,6 +134,11 @@ class RowGroupReader {
   // The trace at `ordinal`, as a serialized tempopb.Trace.
   Result<std::string> ReadTrace(uint32_t ordinal);
 
+  // Row `row` of the resource / scope table rebuilt as its serialized message (cached; the view
+  // is valid until the next call, which may rehash the cache).
+  Result<std::string_view> ResourceBytes(uint32_t row);
+  Result<std::string_view> ScopeBytes(uint32_t row);
+
   // Decodes every page of every chunk (checksums and encodings): for `verify`.
   Status VerifyAllPages();
 
@@ -178,8 +183,6 @@ class RowGroupReader {
                                      uint64_t value);
   // The stored bytes of a chunk (fetched first when the reader holds only the header).
   Result<ByteView> ChunkBytes(size_t chunk_index);
-  Result<std::string_view> ResourceBytes(uint32_t row);
-  Result<std::string_view> ScopeBytes(uint32_t row);
 
   RowGroupReadOptions options_;
   ByteView data_;  // chunk area, when all of it is here (Open, or after FetchAll)

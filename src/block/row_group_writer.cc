@@ -9,6 +9,7 @@
 
 #include "block/column_builder.h"
 #include "block/row_group_format.h"
+#include "block/row_group_writer_state.h"
 #include "common/arena.h"
 #include "common/protowire.h"
 
@@ -33,57 +34,6 @@ constexpr bool IsStructureColumn(uint16_t id) {
   return id == C(Col::kTraceRsEnd) || id == C(Col::kRsResource) || id == C(Col::kRsSsEnd)
          || id == C(Col::kSsScope) || id == C(Col::kSsSpanEnd) || id == C(Col::kSpanEventEnd)
          || id == C(Col::kSpanLinkEnd);
-}
-
-constexpr char kZeros[16] = {};
-// Key-set entry standing for the resource's service.name (kServiceNameSlot on disk).
-constexpr uint32_t kServiceKeyId = UINT32_MAX;
-
-// One attribute (key, type) of a scope, with its values in owner order.
-struct AttrKey {
-  std::string_view key;  // in the scope's arena
-  AttrType type = AttrType::kString;
-  uint32_t count = 0;
-  std::vector<uint32_t> per_granule;  // values per `granule` owner rows
-  std::vector<uint64_t> nums;         // int (zigzag), double (bits), bool
-  StringBuffer strs{true};            // string values, or KeyValue remainders for kOther
-
-  explicit AttrKey(AttrType t) : type(t), strs(t == AttrType::kString) {}
-};
-
-// The attributes of one scope (resource, scope, span, event or link).
-struct ScopeState {
-  Arena arena;  // keys and key sets
-  absl::flat_hash_map<std::string_view, std::array<int32_t, kAttrTypes>> by_key;
-  std::vector<std::unique_ptr<AttrKey>> keys;
-  absl::flat_hash_map<std::string_view, uint32_t> keyset_index;  // u32 key ids as bytes
-  std::vector<std::span<const uint32_t>> keysets;
-  std::vector<uint64_t> owner_keyset;  // per owner row
-  std::vector<uint32_t> scratch;
-
-  void Clear() {
-    by_key.clear();
-    keys.clear();
-    keyset_index.clear();
-    keysets.clear();
-    owner_keyset.clear();
-    arena.Reset();
-  }
-};
-
-// A sparse fixed-width column (values for some rows of its table).
-struct SparseFixed {
-  std::string bytes;
-  std::vector<uint32_t> per_granule;
-};
-
-// Counts a value of owner row `row` in its granule (values per `granule` owner rows).
-void CountValue(std::vector<uint32_t>* per_granule, size_t row, uint32_t granule) {
-  const size_t g = row / granule;
-  if (per_granule->size() <= g) {
-    per_granule->resize(g + 1, 0);
-  }
-  (*per_granule)[g]++;
 }
 
 // A KeyValue split into what the columns hold. Canonical scalar attributes (exactly a key then
@@ -161,66 +111,6 @@ ParsedAttr ParseAttr(ByteView kv) {
 
 }  // namespace
 
-struct RowGroupWriter::State {
-  explicit State(RowGroupWriterOptions o)
-      : options(o), granule(std::min<uint32_t>(256, o.page_rows & (~o.page_rows + 1))) {}
-
-  RowGroupWriterOptions options;
-  uint32_t granule;  // rows per unit in which sparse values are counted
-  uint32_t rows[kTables] = {};
-  size_t approx_bytes = 0;
-  RowGroupSummary summary;
-  TraceShape shape;
-
-  // Dense columns by fixed column ID (those of the right kind are used).
-  std::array<std::vector<uint64_t>, static_cast<size_t>(Col::kFixedCount)> u64;
-  std::array<std::string, static_cast<size_t>(Col::kFixedCount)> fixed;
-  std::array<std::unique_ptr<StringBuffer>, static_cast<size_t>(Col::kFixedCount)> str;
-  SparseFixed parent_ext;
-  SparseFixed link_trace_id;
-  SparseFixed link_span_id;
-  ScopeState attrs[kAttrScopes];
-
-  // Deduplicated resources and scopes: their bytes -> row.
-  Arena dedupe_arena;
-  absl::flat_hash_map<std::string_view, uint32_t> resource_rows;
-  absl::flat_hash_map<std::string_view, uint32_t> scope_rows;
-  std::vector<std::string_view> resource_service;  // per resource row
-  // Scratch.
-  std::vector<ByteView> kvs;
-  std::string extra;
-  absl::flat_hash_map<uint64_t, uint32_t> span_index;
-
-  void Reset();
-
-  void U64(Col c, uint64_t v) { u64[static_cast<size_t>(c)].push_back(v); }
-
-  void Fixed(Col c, ByteView v, size_t width) {
-    std::string& f = fixed[static_cast<size_t>(c)];
-    if (v.size() == width) {
-      f.append(reinterpret_cast<const char*>(v.data()), width);
-    } else {
-      f.append(kZeros, width);
-    }
-  }
-
-  void Str(Col c, std::string_view v) { str[static_cast<size_t>(c)]->Add(v); }
-
-  void Str(Col c, ByteView v) { Str(c, v.str()); }
-
-  void AddAttributes(AttrScope s, std::span<const ByteView> kvs, std::string_view* service);
-  uint32_t InternResource(ByteView bytes);
-  uint32_t InternScope(ByteView bytes);
-  void AddSpan(const SpanShape& s, uint64_t trace_start, ByteView trace_id);
-  void AddEvent(ByteView ev, uint64_t span_start);
-  void AddLink(ByteView link, ByteView trace_id);
-  int64_t SpanIndex(ByteView id);
-
-  // Finish helpers.
-  void EncodeAttributes(AttrScope s, std::vector<ChunkDesc>* chunks, std::string* out,
-                        ScopeAttrs* header);
-};
-
 void RowGroupWriter::State::Reset() {
   std::fill(std::begin(rows), std::end(rows), 0);
   approx_bytes = 0;
@@ -247,6 +137,7 @@ void RowGroupWriter::State::Reset() {
   scope_rows.clear();
   resource_service.clear();
   dedupe_arena.Reset();
+  copy_memos.clear();
 }
 
 void RowGroupWriter::State::AddAttributes(AttrScope s, std::span<const ByteView> list,
@@ -263,19 +154,8 @@ void RowGroupWriter::State::AddAttributes(AttrScope s, std::span<const ByteView>
       st.scratch.push_back(kServiceKeyId);
       continue;
     }
-    auto it = st.by_key.find(a.key);
-    if (it == st.by_key.end()) {
-      std::array<int32_t, kAttrTypes> none;
-      none.fill(-1);
-      it = st.by_key.emplace(st.arena.CopyString(a.key), none).first;
-    }
-    int32_t& id = it->second[static_cast<size_t>(a.type)];
-    if (id < 0) {
-      id = static_cast<int32_t>(st.keys.size());
-      st.keys.push_back(std::make_unique<AttrKey>(a.type));
-      st.keys.back()->key = it->first;
-    }
-    AttrKey& k = *st.keys[static_cast<size_t>(id)];
+    const uint32_t id = KeyId(st, a.key, a.type);
+    AttrKey& k = *st.keys[id];
     k.count++;
     CountValue(&k.per_granule, owner, granule);
     if (a.type == AttrType::kString || a.type == AttrType::kOther) {
@@ -283,8 +163,28 @@ void RowGroupWriter::State::AddAttributes(AttrScope s, std::span<const ByteView>
     } else {
       k.nums.push_back(a.num);
     }
-    st.scratch.push_back(static_cast<uint32_t>(id));
+    st.scratch.push_back(id);
   }
+  st.owner_keyset.push_back(KeySetIndex(st));
+}
+
+uint32_t RowGroupWriter::State::KeyId(ScopeState& st, std::string_view key, AttrType type) {
+  auto it = st.by_key.find(key);
+  if (it == st.by_key.end()) {
+    std::array<int32_t, kAttrTypes> none;
+    none.fill(-1);
+    it = st.by_key.emplace(st.arena.CopyString(key), none).first;
+  }
+  int32_t& id = it->second[static_cast<size_t>(type)];
+  if (id < 0) {
+    id = static_cast<int32_t>(st.keys.size());
+    st.keys.push_back(std::make_unique<AttrKey>(type));
+    st.keys.back()->key = it->first;
+  }
+  return static_cast<uint32_t>(id);
+}
+
+uint32_t RowGroupWriter::State::KeySetIndex(ScopeState& st) {
   std::string_view bytes(reinterpret_cast<const char*>(st.scratch.data()),
                          st.scratch.size() * sizeof(uint32_t));
   auto it = st.keyset_index.find(bytes);
@@ -298,7 +198,7 @@ void RowGroupWriter::State::AddAttributes(AttrScope s, std::span<const ByteView>
     it = st.keyset_index.emplace(key, static_cast<uint32_t>(st.keysets.size())).first;
     st.keysets.emplace_back(copy, st.scratch.size());
   }
-  st.owner_keyset.push_back(it->second);
+  return it->second;
 }
 
 uint32_t RowGroupWriter::State::InternResource(ByteView bytes) {
@@ -546,6 +446,25 @@ void RowGroupWriter::State::AddSpan(const SpanShape& s, uint64_t trace_start, By
   }
 }
 
+void RowGroupWriter::State::Summarize(const model::TraceId& id, uint64_t start, uint64_t end,
+                                      uint32_t spans) {
+  RowGroupSummary& sum = summary;
+  const uint64_t duration = end - start;
+  if (sum.n_traces == 0) {
+    sum.min_id = id;
+    sum.min_start = start;
+    sum.max_end = end;
+    sum.min_duration = sum.max_duration = duration;
+  }
+  sum.max_id = id;
+  sum.n_traces++;
+  sum.n_spans += spans;
+  sum.min_start = std::min(sum.min_start, start);
+  sum.max_end = std::max(sum.max_end, end);
+  sum.min_duration = std::min(sum.min_duration, duration);
+  sum.max_duration = std::max(sum.max_duration, duration);
+}
+
 RowGroupWriter::RowGroupWriter(RowGroupWriterOptions options)
     : state_(std::make_unique<State>(options)) {
   if (options.page_rows == 0) {
@@ -599,21 +518,7 @@ Status RowGroupWriter::AddTrace(const model::TraceId& id, ByteView trace) {
   st.Str(Col::kTraceRootService, root_service);
   st.U64(Col::kTraceRsEnd, st.rows[T(Table::kResourceSpans)]);
 
-  RowGroupSummary& sum = st.summary;
-  const uint64_t duration = t.end - t.start;
-  if (sum.n_traces == 0) {
-    sum.min_id = id;
-    sum.min_start = t.start;
-    sum.max_end = t.end;
-    sum.min_duration = sum.max_duration = duration;
-  }
-  sum.max_id = id;
-  sum.n_traces++;
-  sum.n_spans += static_cast<uint32_t>(t.spans.size());
-  sum.min_start = std::min(sum.min_start, t.start);
-  sum.max_end = std::max(sum.max_end, t.end);
-  sum.min_duration = std::min(sum.min_duration, duration);
-  sum.max_duration = std::max(sum.max_duration, duration);
+  st.Summarize(id, t.start, t.end, static_cast<uint32_t>(t.spans.size()));
   return Status::Ok();
 }
 

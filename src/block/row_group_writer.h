@@ -54,6 +54,8 @@ struct RowGroupSummary {
   uint64_t max_duration = 0;
 };
 
+class DecodedRowGroup;
+
 class RowGroupWriter {
  public:
   explicit RowGroupWriter(RowGroupWriterOptions options = {});
@@ -67,6 +69,11 @@ class RowGroupWriter {
   // tempopb.Trace with its parts already combined; it is copied. DataLoss if it is not
   // well-formed protobuf (nothing of it is then added).
   Status AddTrace(const model::TraceId& id, ByteView trace);
+
+  // Adds trace `t` of a decoded row group by copying its rows column by column, without
+  // protobuf: what AddTrace(src.ids()[t], src.reader().ReadTrace(t)) would store. REQUIRES: as
+  // AddTrace. Its size for approx_bytes() is estimated from the values copied.
+  void CopyTrace(const DecodedRowGroup& src, uint32_t t);
 
   uint32_t n_traces() const;
   // Bytes of serialized traces added: the row-group cutting measure.

@@ -23,8 +23,11 @@ constexpr int64_t kStartNanos = 1'700'000'100'000'000'000;
 
 class CompactorTest : public ::testing::Test {
  protected:
-  CompactorTest() : clock_(kStartNanos), store_(backend_, clock_), blocklist_(clock_),
-                    overrides_(cfg_.overrides) {}
+  CompactorTest()
+      : clock_(kStartNanos),
+        store_(backend_, clock_),
+        blocklist_(clock_),
+        overrides_(cfg_.overrides) {}
 
   // A block of `traces` (seed -> spans): a trace with more spans extends the same seed's
   // shorter copies (same span IDs), as repeated pushes of a growing trace do.
@@ -65,7 +68,9 @@ class CompactorTest : public ::testing::Test {
           break;
         }
         model::TraceAssembler a;
-        EXPECT_TRUE(a.Add(s.trace()).ok());
+        auto trace = s.ReadTrace();
+        EXPECT_TRUE(trace.ok()) << trace.status().ToString();
+        EXPECT_TRUE(trace.ok() && a.Add(*trace).ok());
         EXPECT_FALSE(out.contains(s.id())) << "trace stored twice";
         out[s.id()] = a.span_count();
       }
@@ -132,7 +137,9 @@ TEST_F(CompactorTest, MergeOfOverlappingInputsIsTheirDedupedUnion) {
     first = false;
     ASSERT_TRUE(seed_of.contains(out.id()));
     model::TraceAssembler a;
-    ASSERT_TRUE(a.Add(out.trace()).ok());
+    auto trace = out.ReadTrace();
+    ASSERT_TRUE(trace.ok()) << trace.status().ToString();
+    ASSERT_TRUE(a.Add(*trace).ok());
     got[seed_of[out.id()]] = static_cast<int>(a.span_count());
   }
   EXPECT_EQ(got, expected);
@@ -178,7 +185,7 @@ TEST_F(CompactorTest, CycleCompactsMarksInputsAndUpdatesTheBlocklist) {
 }
 
 TEST_F(CompactorTest, RetentionRetiresOldBlocksThenDeletesThem) {
-  WriteBlock({{1, 2}});  // ends late 2023
+  WriteBlock({{1, 2}});                                           // ends late 2023
   cfg_.overrides.defaults.compaction_compaction_disabled = true;  // retention only
   overrides::Overrides ov(cfg_.overrides);
   CompactorOptions o = Options();
@@ -241,7 +248,10 @@ TEST_F(CompactorTest, JournalOfAPartialOutputUndoesItAndTheJobIsRedone) {
                                               partial.ToString(), a.block_id.ToString(),
                                               b.block_id.ToString())))
                   .ok());
-  ASSERT_TRUE(backend_.Write("t/" + partial.ToString() + "/data", ByteView(std::string_view("half a block"))).ok());
+  ASSERT_TRUE(
+      backend_
+          .Write("t/" + partial.ToString() + "/data", ByteView(std::string_view("half a block")))
+          .ok());
   Compactor c(&store_, &blocklist_, &overrides_, Options(), clock_);
   // A journal younger than abandoned_job_age is left alone unless resolving all.
   CycleStats stats;
@@ -301,7 +311,8 @@ TEST_F(CompactorTest, QueriesDuringCompactionSeeEverySpanOnce) {
 
 TEST_F(CompactorTest, GarbageJournalIsDeleted) {
   WriteBlock({{1, 2}});
-  ASSERT_TRUE(backend_.Write("t/vivace-compaction/x.json", ByteView(std::string_view("garbage"))).ok());
+  ASSERT_TRUE(
+      backend_.Write("t/vivace-compaction/x.json", ByteView(std::string_view("garbage"))).ok());
   Compactor c(&store_, &blocklist_, &overrides_, Options(), clock_);
   ASSERT_TRUE(c.RunCycle(nullptr, true).ok());
   EXPECT_TRUE(backend_.List("t/vivace-compaction")->empty());

@@ -5,6 +5,7 @@
 #include <queue>
 
 #include "block/block_trace_stream.h"
+#include "block/decoded_row_group.h"
 #include "model/trace_assembler.h"
 
 namespace vivace::compactor {
@@ -57,16 +58,17 @@ Result<MergeStats> MergeBlocks(backend::RawBackend* backend,
     }
     std::sort(same.begin(), same.end());
     stats.traces_read += same.size();
-    for (size_t i : same) {
-      stats.otlp_bytes += streams[i]->trace().size();
-    }
     if (same.size() == 1) {
-      VV_RETURN_IF_ERROR(writer.Add(id, streams[same[0]]->trace()));
+      // Only one input has it: copied column by column, never rebuilt as protobuf.
+      const block::BlockTraceStream& s = *streams[same[0]];
+      VV_RETURN_IF_ERROR(writer.Copy(s.row_group(), s.ordinal()));
     } else {
       model::TraceAssembler combined(options.max_bytes_per_trace,
                                      model::TraceAssembler::SharedSpanIds::kKeep);
       for (size_t i : same) {
-        VV_RETURN_IF_ERROR(combined.Add(streams[i]->trace()));
+        VV_ASSIGN_OR_RETURN(ByteView trace, streams[i]->ReadTrace());
+        stats.otlp_bytes += trace.size();
+        VV_RETURN_IF_ERROR(combined.Add(trace));
       }
       ++stats.objects_combined;
       stats.spans_deduped += combined.spans_deduped();
