@@ -35,6 +35,10 @@ size_t Size(const DecodedStrings& s) { return s.dict != nullptr ? s.codes.size()
 
 std::atomic<uint64_t> next_serial{1};
 
+// Decoding allocates per row: a header may not make it allocate without bound. Writers cut row
+// groups at megabytes of traces (some 10^4 spans); a trace has at most kMaxTraceRows.
+constexpr uint32_t kMaxDecodedRows = 1u << 24;
+
 }  // namespace
 
 Result<std::unique_ptr<DecodedRowGroup>> DecodedRowGroup::Decode(
@@ -44,6 +48,10 @@ Result<std::unique_ptr<DecodedRowGroup>> DecodedRowGroup::Decode(
   d->serial_ = next_serial.fetch_add(1, std::memory_order_relaxed);
   for (int t = 0; t < kTables; ++t) {
     d->rows_[t] = d->reader_->rows(static_cast<Table>(t));
+    if (d->rows_[t] > kMaxDecodedRows) {
+      return Corrupt(fmt::format("{} rows in table {}, more than a row group may hold", d->rows_[t],
+                                 TableName(static_cast<Table>(t))));
+    }
   }
   VV_RETURN_IF_ERROR(d->DecodeColumns());
   for (AttrScope s : {AttrScope::kSpan, AttrScope::kEvent, AttrScope::kLink}) {
