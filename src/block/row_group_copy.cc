@@ -36,6 +36,14 @@ std::vector<uint32_t>& Sized(std::vector<uint32_t>& map, const Dictionary& dict)
   return map;
 }
 
+// Average bytes of a column's values, for the size estimate.
+size_t AverageBytes(const DecodedStrings& d) {
+  if (d.dict == nullptr || d.dict->size() == 0) {
+    return 16;
+  }
+  return d.dict->value_bytes() / d.dict->size();
+}
+
 }  // namespace
 
 CopyMemo& RowGroupWriter::State::MemoFor(const DecodedRowGroup& src) {
@@ -49,7 +57,12 @@ CopyMemo& RowGroupWriter::State::MemoFor(const DecodedRowGroup& src) {
       CopyMemo::Scope& sc = m->scopes[static_cast<size_t>(s)];
       sc.promoted_key.assign(sa.promoted.size(), kUnset);
       sc.promoted_codes.resize(sa.promoted.size());
-      sc.keyset.assign(sa.keysets.size(), kUnset);
+      sc.plans.resize(sa.keysets.size());
+      sc.generic.resize(sa.keysets.size());
+      for (size_t k = 0; k < sa.keysets.size(); ++k) {
+        sc.generic[k] = std::any_of(sa.keysets[k].begin(), sa.keysets[k].end(),
+                                    [](uint32_t slot) { return slot >= kGenericSlot; });
+      }
     }
   }
   return *m;
@@ -81,17 +94,77 @@ void RowGroupWriter::State::CopyStrings(Col c, const DecodedRowGroup& src, CopyM
   }
 }
 
+CopyMemo::Plan* RowGroupWriter::State::PlanFor(AttrScope s, const DecodedRowGroup& src,
+                                               CopyMemo::Scope& memo, uint32_t keyset) {
+  std::unique_ptr<CopyMemo::Plan>& plan = memo.plans[keyset];
+  if (plan) {
+    return plan.get();
+  }
+  ScopeState& st = attrs[static_cast<int>(s)];
+  const DecodedAttrs& a = src.attrs(s);
+  const ScopeAttrs& sa = src.header_attrs(s);
+  plan = std::make_unique<CopyMemo::Plan>();
+  st.scratch.clear();
+  for (uint32_t slot : sa.keysets[keyset]) {  // promoted slots only (no generic ones)
+    const PromotedKey& p = sa.promoted[slot];
+    uint32_t& known = memo.promoted_key[slot];
+    if (known == kUnset) {
+      known = KeyId(st, p.key, p.type);
+    }
+    CopyMemo::Plan::Step step;
+    step.key = st.keys[known].get();
+    step.column = slot;
+    step.number = p.type != AttrType::kString;
+    const DecodedStrings& values = a.strs[slot];
+    if (!step.number && values.dict != nullptr) {
+      step.codes = &Sized(memo.promoted_codes[slot], *values.dict);
+    }
+    plan->bytes += p.key.size() + kAttrBytes + (step.number ? 9 : AverageBytes(values));
+    plan->steps.push_back(step);
+    st.scratch.push_back(known);
+  }
+  plan->keyset = KeySetIndex(st);
+  return plan.get();
+}
+
 size_t RowGroupWriter::State::CopyAttributes(AttrScope s, const DecodedRowGroup& src,
                                              CopyMemo::Scope& memo, uint32_t row) {
   ScopeState& st = attrs[static_cast<int>(s)];
   const DecodedAttrs& a = src.attrs(s);
+  const auto source_keyset = static_cast<uint32_t>(a.keyset[row]);
+  const uint32_t first = a.begin[row];
+  if (!memo.generic[source_keyset]) {
+    const CopyMemo::Plan& plan = *PlanFor(s, src, memo, source_keyset);
+    for (size_t j = 0; j < plan.steps.size(); ++j) {
+      const CopyMemo::Plan::Step& step = plan.steps[j];
+      const uint32_t at = a.attrs[first + j].value;
+      AttrKey& k = *step.key;
+      k.count++;
+      if (step.number) {
+        k.nums.push_back(a.nums[step.column][at]);
+        continue;
+      }
+      const DecodedStrings& values = a.strs[step.column];
+      if (step.codes != nullptr && k.strs.dictionary()) {
+        const uint32_t code = values.codes[at];
+        uint32_t& id = (*step.codes)[code];
+        if (id != kUnset) {
+          k.strs.AddId(id);
+        } else {
+          id = k.strs.Add(values.dict->value(code));  // kNoId (== kUnset) once plain
+        }
+      } else {
+        k.strs.Add(values.Get(at));
+      }
+    }
+    st.owner_keyset.push_back(plan.keyset);
+    return plan.bytes;
+  }
+  // Generic slots: keys come from each row's generic.key values.
   const ScopeAttrs& sa = src.header_attrs(s);
-  const size_t owner = st.owner_keyset.size();
-  const uint32_t source_keyset = static_cast<uint32_t>(a.keyset[row]);
   size_t bytes = 0;
   st.scratch.clear();
-  bool generic = false;
-  for (uint32_t i = a.begin[row]; i < a.begin[row + 1]; ++i) {
+  for (uint32_t i = first; i < a.begin[row + 1]; ++i) {
     const DecodedAttrs::Attr& at = a.attrs[i];
     uint32_t id;
     AttrType type;
@@ -104,7 +177,6 @@ size_t RowGroupWriter::State::CopyAttributes(AttrScope s, const DecodedRowGroup&
       }
       id = known;
     } else {
-      generic = true;
       type = static_cast<AttrType>(at.slot - kGenericSlot);
       const DecodedStrings& keys = a.strs[a.generic_key()];
       if (keys.dict != nullptr) {
@@ -120,25 +192,11 @@ size_t RowGroupWriter::State::CopyAttributes(AttrScope s, const DecodedRowGroup&
     }
     AttrKey& k = *st.keys[id];
     k.count++;
-    CountValue(&k.per_granule, owner, granule);
     const size_t ci = a.column_of(at.slot);
     if (type == AttrType::kString || type == AttrType::kOther) {
-      const DecodedStrings& values = a.strs[ci];
-      if (at.slot < a.n_promoted && values.dict != nullptr && k.strs.dictionary()) {
-        const uint32_t code = values.codes[at.value];
-        uint32_t& sid = Sized(memo.promoted_codes[at.slot], *values.dict)[code];
-        std::string_view v = values.dict->value(code);
-        bytes += v.size();
-        if (sid != kUnset) {
-          k.strs.AddId(sid);
-        } else {
-          sid = k.strs.Add(v);
-        }
-      } else {
-        std::string_view v = values.Get(at.value);
-        bytes += v.size();
-        k.strs.Add(v);
-      }
+      std::string_view v = a.strs[ci].Get(at.value);
+      bytes += v.size();
+      k.strs.Add(v);
     } else {
       k.nums.push_back(a.nums[ci][at.value]);
       bytes += 9;
@@ -146,15 +204,7 @@ size_t RowGroupWriter::State::CopyAttributes(AttrScope s, const DecodedRowGroup&
     bytes += k.key.size() + kAttrBytes;
     st.scratch.push_back(id);
   }
-  uint32_t& known = memo.keyset[source_keyset];
-  if (known != kUnset && known != CopyMemo::kGeneric) {
-    st.owner_keyset.push_back(known);
-  } else {
-    const uint32_t index = KeySetIndex(st);
-    st.owner_keyset.push_back(index);
-    // Generic slots take their keys from each row: the same source set may map to others.
-    known = generic ? CopyMemo::kGeneric : index;
-  }
+  st.owner_keyset.push_back(KeySetIndex(st));
   return bytes;
 }
 

@@ -143,7 +143,6 @@ void RowGroupWriter::State::Reset() {
 void RowGroupWriter::State::AddAttributes(AttrScope s, std::span<const ByteView> list,
                                           std::string_view* service) {
   ScopeState& st = attrs[static_cast<int>(s)];
-  const size_t owner = st.owner_keyset.size();
   st.scratch.clear();
   for (ByteView kv : list) {
     ParsedAttr a = ParseAttr(kv);
@@ -157,7 +156,6 @@ void RowGroupWriter::State::AddAttributes(AttrScope s, std::span<const ByteView>
     const uint32_t id = KeyId(st, a.key, a.type);
     AttrKey& k = *st.keys[id];
     k.count++;
-    CountValue(&k.per_granule, owner, granule);
     if (a.type == AttrType::kString || a.type == AttrType::kOther) {
       k.strs.Add(a.str);
     } else {
@@ -690,14 +688,39 @@ void RowGroupWriter::State::EncodeAttributes(AttrScope s, std::vector<ChunkDesc>
                   tg(AttrType::kOther));
     }
   }
+  // Values of each promoted column per granule of owners, counted per key set: a granule's
+  // owners share few key sets, so this costs far less than counting every value as it comes.
+  std::vector<std::vector<uint32_t>> per_granule(promoted.size(),
+                                                 std::vector<uint32_t>(n_granules, 0));
+  if (!promoted.empty()) {
+    std::vector<uint32_t> histogram(st.keysets.size(), 0);
+    std::vector<uint32_t> seen;
+    for (size_t g = 0; g < n_granules; ++g) {
+      seen.clear();
+      const size_t end = std::min(owners, (g + 1) * granule);
+      for (size_t o = g * granule; o < end; ++o) {
+        const uint64_t k = st.owner_keyset[o];
+        if (histogram[k]++ == 0) {
+          seen.push_back(static_cast<uint32_t>(k));
+        }
+      }
+      for (uint32_t k : seen) {
+        for (uint32_t id : st.keysets[k]) {
+          if (id != kServiceKeyId && slot_of[id] >= 0) {
+            per_granule[static_cast<size_t>(slot_of[id])][g] += histogram[k];
+          }
+        }
+        histogram[k] = 0;
+      }
+    }
+  }
   // Promoted columns, in column ID order (= the header's order: by type, then key).
   for (size_t i = 0; i < promoted.size(); ++i) {
     AttrKey& k = *st.keys[promoted[i]];
-    k.per_granule.resize(n_granules, 0);
     if (k.type == AttrType::kString) {
-      add_strings(column_of[i], Kind::kString, k.strs, k.per_granule);
+      add_strings(column_of[i], Kind::kString, k.strs, per_granule[i]);
     } else {
-      add_numbers(column_of[i], k.type == AttrType::kDouble, k.nums, k.per_granule);
+      add_numbers(column_of[i], k.type == AttrType::kDouble, k.nums, per_granule[i]);
     }
   }
 }

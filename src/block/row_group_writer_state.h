@@ -31,9 +31,8 @@ struct AttrKey {
   std::string_view key;  // in the scope's arena
   AttrType type = AttrType::kString;
   uint32_t count = 0;
-  std::vector<uint32_t> per_granule;  // values per `granule` owner rows
-  std::vector<uint64_t> nums;         // int (zigzag), double (bits), bool
-  StringBuffer strs{true};            // string values, or KeyValue remainders for kOther
+  std::vector<uint64_t> nums;  // int (zigzag), double (bits), bool
+  StringBuffer strs{true};     // string values, or KeyValue remainders for kOther
 
   explicit AttrKey(AttrType t) : type(t), strs(t == AttrType::kString) {}
 };
@@ -83,14 +82,29 @@ struct CopyMemo {
   // Dictionary string columns: source code -> the StringBuffer's id.
   std::array<std::vector<uint32_t>, static_cast<size_t>(Col::kFixedCount)> codes;
 
+  // How to copy the attributes of an owner whose source key set has no generic slot (generic
+  // slots take their keys from each row): one step per slot, and the key set they make here.
+  struct Plan {
+    struct Step {
+      AttrKey* key = nullptr;
+      uint32_t column = 0;                     // DecodedAttrs column of the slot
+      bool number = false;                     // else a string or kOther value
+      std::vector<uint32_t>* codes = nullptr;  // dictionary column: source code -> id
+    };
+
+    std::vector<Step> steps;
+    uint32_t keyset = 0;
+    size_t bytes = 0;  // estimated protobuf bytes, for approx_bytes
+  };
+
   struct Scope {
     std::vector<uint32_t> promoted_key;                         // source promoted slot -> key id
     std::vector<std::vector<uint32_t>> promoted_codes;          // string slots: source code -> id
     std::array<std::vector<uint32_t>, kAttrTypes> generic_key;  // generic.key code -> key id
-    std::vector<uint32_t> keyset;  // source key set -> key set here (kUnset; kGeneric: varies)
+    std::vector<std::unique_ptr<Plan>> plans;  // by source key set (null: none yet)
+    std::vector<bool> generic;                 // by source key set: has generic slots
   };
 
-  static constexpr uint32_t kGeneric = UINT32_MAX - 1;
   Scope scopes[kAttrScopes];
 };
 
@@ -160,6 +174,8 @@ struct RowGroupWriter::State {
   uint32_t KeySetIndex(ScopeState& st);
   size_t CopyAttributes(AttrScope s, const DecodedRowGroup& src, CopyMemo::Scope& memo,
                         uint32_t row);
+  CopyMemo::Plan* PlanFor(AttrScope s, const DecodedRowGroup& src, CopyMemo::Scope& memo,
+                          uint32_t keyset);
   void CopyStrings(Col c, const DecodedRowGroup& src, CopyMemo& memo, uint32_t begin, uint32_t end);
 
   // Finish helpers.
