@@ -47,6 +47,9 @@ size_t AverageBytes(const DecodedStrings& d) {
 }  // namespace
 
 CopyMemo& RowGroupWriter::State::MemoFor(const DecodedRowGroup& src) {
+  if (last_memo != nullptr && last_memo_serial == src.serial()) {
+    return *last_memo;
+  }
   std::unique_ptr<CopyMemo>& m = copy_memos[src.serial()];
   if (!m) {
     m = std::make_unique<CopyMemo>();
@@ -65,6 +68,8 @@ CopyMemo& RowGroupWriter::State::MemoFor(const DecodedRowGroup& src) {
       }
     }
   }
+  last_memo = m.get();
+  last_memo_serial = src.serial();
   return *m;
 }
 
@@ -235,9 +240,9 @@ void RowGroupWriter::CopyTrace(const DecodedRowGroup& src, uint32_t t) {
   const uint64_t end = src.u64(Col::kTraceEnd)[t];
   st.rows[T(Table::kTrace)]++;
   st.Fixed(Col::kTraceId, id.view(), 16);
-  copy_u64(Col::kTraceStart, t, t + 1);
-  copy_u64(Col::kTraceEnd, t, t + 1);
-  copy_u64(Col::kTraceDuration, t, t + 1);
+  st.U64(Col::kTraceStart, start);
+  st.U64(Col::kTraceEnd, end);
+  st.U64(Col::kTraceDuration, src.u64(Col::kTraceDuration)[t]);
   st.CopyStrings(Col::kTraceRootService, src, memo, t, t + 1);
   st.CopyStrings(Col::kTraceRootName, src, memo, t, t + 1);
 

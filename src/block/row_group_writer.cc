@@ -138,6 +138,7 @@ void RowGroupWriter::State::Reset() {
   resource_service.clear();
   dedupe_arena.Reset();
   copy_memos.clear();
+  last_memo = nullptr;
 }
 
 void RowGroupWriter::State::AddAttributes(AttrScope s, std::span<const ByteView> list,

@@ -169,6 +169,8 @@ struct RowGroupWriter::State {
 
   // CopyTrace helpers.
   absl::flat_hash_map<uint64_t, std::unique_ptr<CopyMemo>> copy_memos;  // by source serial
+  CopyMemo* last_memo = nullptr;  // the memo of the last source (traces come in runs)
+  uint64_t last_memo_serial = 0;
   CopyMemo& MemoFor(const DecodedRowGroup& src);
   uint32_t KeyId(ScopeState& st, std::string_view key, AttrType type);
   uint32_t KeySetIndex(ScopeState& st);
