@@ -238,6 +238,12 @@ Status DecodedRowGroup::Check() {
     const uint32_t p0 = ss0 == ss1 ? 0 : Begin(Col::kSsSpanEnd, ss0);
     const uint32_t p1 = ss0 == ss1 ? 0 : End(Col::kSsSpanEnd, ss1 - 1);
     const uint64_t n_spans = p1 - p0;
+    const uint32_t e0 = p0 == p1 ? 0 : Begin(Col::kSpanEventEnd, p0);
+    const uint32_t e1 = p0 == p1 ? 0 : End(Col::kSpanEventEnd, p1 - 1);
+    if (rs1 - rs0 > kMaxTraceRows || ss1 - ss0 > kMaxTraceRows || n_spans > kMaxTraceRows
+        || e1 - e0 > kMaxTraceRows) {
+      return Corrupt("a trace spans more rows than any trace may");
+    }
     for (uint32_t p = p0; p < p1; ++p) {
       if (parent[p] == 1) {
         at.parent_ext++;
@@ -247,6 +253,9 @@ Status DecodedRowGroup::Check() {
     }
     const uint32_t l0 = p0 == p1 ? 0 : Begin(Col::kSpanLinkEnd, p0);
     const uint32_t l1 = p0 == p1 ? 0 : End(Col::kSpanLinkEnd, p1 - 1);
+    if (l1 - l0 > kMaxTraceRows) {
+      return Corrupt("a trace spans more rows than any trace may");
+    }
     for (uint32_t l = l0; l < l1; ++l) {
       at.link_trace_id += trace_ref[l] == 1 ? 1 : 0;
       if (span_ref[l] == 1) {
