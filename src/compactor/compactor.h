@@ -63,7 +63,7 @@ struct CycleStats {
   uint64_t bytes_read = 0;
   uint64_t bytes_written = 0;
   uint64_t spans_read = 0;
-  uint64_t otlp_bytes = 0;  // serialized traces read (the work done)
+  uint64_t otlp_bytes = 0;  // serialized traces rebuilt to be combined (the slow path)
 };
 
 class Compactor {
