@@ -257,6 +257,9 @@ Status DecodedRowGroup::Check() {
       return Corrupt("a trace spans more rows than any trace may");
     }
     for (uint32_t l = l0; l < l1; ++l) {
+      if (trace_ref[l] > 2) {
+        return Corrupt("link trace reference");
+      }
       at.link_trace_id += trace_ref[l] == 1 ? 1 : 0;
       if (span_ref[l] == 1) {
         at.link_span_id++;
