@@ -117,7 +117,7 @@ void Copy(ByteView rowgroup) {
   }
   auto decoded = vb::DecodedRowGroup::Decode(std::move(reader).value());
   if (!decoded.ok()) {
-    Check(decoded.status().code() == Code::kDataLoss);
+    CheckFailure(decoded.status());  // as the reader's own answers (checksums off)
     return;
   }
   const vb::DecodedRowGroup& src = **decoded;
