@@ -253,6 +253,16 @@ void RunKillCycles(const KillOptions& o) {
       }
     }
     EXPECT_EQ(CountJournals(dir + "/blocks"), 0) << (*proc)->logs();
+    {
+      // Blocks of flushes interrupted by the kills are deleted at start; a block without
+      // meta.json seen now is one the ingester is still writing (it flushes the replayed WAL
+      // while the compaction cycle runs), so wait for it to finish.
+      auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+      while (CountPartialBlocks(dir + "/blocks") != 0
+             && std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling, not timing
+      }
+    }
     EXPECT_EQ(CountPartialBlocks(dir + "/blocks"), 0) << (*proc)->logs();
     EXPECT_GT(CountCompactedBlocks(dir + "/blocks"), 0) << "nothing was compacted";
     HttpClient http("127.0.0.1", (*proc)->http_port());
