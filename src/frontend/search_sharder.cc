@@ -22,7 +22,7 @@ namespace vivace::frontend {
 namespace {
 
 // Recent data is split across jobs once it holds about this many traces per job.
-constexpr size_t kRecentTracesPerJob = 2000;
+constexpr size_t kRecentTracesPerJob = 10000;
 
 // Everything the jobs of one query share; owned jointly by the caller and the helper tasks,
 // since a helper may start after the query has finished.
@@ -265,7 +265,7 @@ JobPlan SearchSharder::Plan(const std::vector<std::string>& tenants, uint32_t st
           querier_->ingester()->SnapshotRecent(tenant));
       std::vector<std::shared_ptr<block::BlockReader>> flushed = std::move(recent->flushed);
       // Recent data in as many jobs as run at once, when there is enough of it to share.
-      size_t items = recent->buffers.size() + recent->complete.size() * 1000;
+      size_t items = recent->buffers.size();
       auto shards = static_cast<uint32_t>(std::clamp<size_t>(
           items / kRecentTracesPerJob, 1, static_cast<size_t>(options_.concurrency)));
       for (uint32_t i = 0; i < shards; ++i) {

@@ -462,13 +462,41 @@ Ingester::RecentData Ingester::SnapshotRecent(const std::string& tenant) const {
     std::lock_guard<std::mutex> lock(inst->search_mu);
     out.columnar = inst->search_cache;
   }
-  out.buffers.reserve(static_cast<size_t>(inst->live.count()) + 16);
-  inst->live.ForEach([&out](const model::TraceId& id, const LiveTrace& t) {
-    out.buffers.emplace_back(id, t.data.ref());
+  std::vector<std::pair<model::TraceId, TraceBufferRef>> parts;
+  parts.reserve(static_cast<size_t>(inst->live.count()) + 16);
+  inst->live.ForEach([&parts](const model::TraceId& id, const LiveTrace& t) {
+    parts.emplace_back(id, t.data.ref());
   });
-  inst->cut.SnapshotInMemory(&out.buffers, &out.complete);
+  std::vector<std::shared_ptr<const CutTraces::Block>> complete;
+  inst->cut.SnapshotInMemory(&parts, &complete);
+  for (const auto& block : complete) {
+    block->traces.ForEach([&parts](const model::TraceId& id, const OwnedTraceBuffer& t) {
+      parts.emplace_back(id, t.ref());
+    });
+  }
+  out.buffers = std::move(parts);
+  GroupByBucket(&out);
   out.flushed = inst->cut.FlushedBlocks();
   return out;
+}
+
+void Ingester::GroupByBucket(RecentData* data) {
+  // A stable counting sort, so that each search job reads only its own buckets.
+  std::vector<std::pair<model::TraceId, TraceBufferRef>> parts = std::move(data->buffers);
+  std::vector<uint8_t> bucket(parts.size());
+  data->bucket_begin.assign(kSearchBuckets + 1, 0);
+  for (size_t i = 0; i < parts.size(); ++i) {
+    bucket[i] = static_cast<uint8_t>(SearchBucket(parts[i].first));
+    ++data->bucket_begin[bucket[i] + 1];
+  }
+  for (uint32_t b = 0; b < kSearchBuckets; ++b) {
+    data->bucket_begin[b + 1] += data->bucket_begin[b];
+  }
+  std::vector<uint32_t> next(data->bucket_begin.begin(), data->bucket_begin.end() - 1);
+  data->buffers.resize(parts.size());
+  for (size_t i = 0; i < parts.size(); ++i) {
+    data->buffers[next[bucket[i]]++] = std::move(parts[i]);
+  }
 }
 
 void Ingester::EnsureSearchCache(

@@ -79,18 +79,25 @@ class Ingester final : public distributor::TraceSink {
   std::string FindTraceById(const std::string& tenant, const model::TraceId& id,
                             std::vector<backend::BlockId>* searched_blocks = nullptr) const;
 
-  // A tenant's recent data for search: references to the buffers of its live traces and head
-  // block (framed fragments; one trace may have parts in both; they do not change while
-  // held), its complete blocks not yet flushed, and readers of its flushed blocks still served
-  // from here; and the search side's per-tenant cache (null in tests that build RecentData).
+  // A tenant's recent data for search: references to the buffers of its live traces, head
+  // block and complete blocks not yet flushed (framed fragments; they do not change while
+  // held; one trace may have parts in several, in that order), grouped by search bucket
+  // (SearchBucket: `bucket_begin[b]` is where bucket b starts in `buffers`; empty when not
+  // grouped, as in tests that build RecentData); readers of its flushed blocks still served
+  // from here; and the search side's per-tenant cache (null: none).
+  static constexpr uint32_t kSearchBuckets = 64;
+  static uint32_t SearchBucket(const model::TraceId& id) {
+    return static_cast<uint32_t>(model::HashTraceId(id) >> 58);
+  }
   struct RecentData {
     std::vector<std::pair<model::TraceId, TraceBufferRef>> buffers;
-    std::vector<std::shared_ptr<const CutTraces::Block>> complete;
+    std::vector<uint32_t> bucket_begin;
     std::vector<std::shared_ptr<block::BlockReader>> flushed;
     std::shared_ptr<search::RecentColumnar> columnar;
   };
-
   RecentData SnapshotRecent(const std::string& tenant) const;
+  // Orders `data->buffers` by bucket (stable) and sets bucket_begin.
+  static void GroupByBucket(RecentData* data);
   // Sets the search side's per-tenant cache that SnapshotRecent hands out: `make` creates it
   // on first use (the ingester only holds it; search/recent_columnar.h says what it is).
   void EnsureSearchCache(

@@ -34,7 +34,10 @@ struct TraceId {
   uint64_t hi() const;
   uint64_t lo() const;
 
-  friend bool operator==(const TraceId& a, const TraceId& b) { return a.bytes == b.bytes; }
+  // memcmp of a constant 16 bytes compiles to two loads; std::array's == calls memcmp.
+  friend bool operator==(const TraceId& a, const TraceId& b) {
+    return std::memcmp(a.bytes.data(), b.bytes.data(), 16) == 0;
+  }
   friend bool operator<(const TraceId& a, const TraceId& b) { return a.bytes < b.bytes; }
 };
 

@@ -1,6 +1,7 @@
 #include "search/recent_columnar.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "ingester/block_flush.h"
 #include "ingester/fragments.h"
@@ -13,57 +14,57 @@ constexpr size_t kMaxSegmentTraceBytes = 32 << 20;
 // More segments than this in a bucket: the least current ones are merged into a new one.
 constexpr size_t kMaxSegments = 12;
 
+// Trace-ID order without a call to memcmp (the sorts here compare a lot of IDs).
+struct IdKey {
+  uint64_t hi;
+  uint64_t lo;
+  explicit IdKey(const model::TraceId& id) {
+    std::memcpy(&hi, id.bytes.data(), 8);
+    std::memcpy(&lo, id.bytes.data() + 8, 8);
+    hi = __builtin_bswap64(hi);
+    lo = __builtin_bswap64(lo);
+  }
+  bool operator<(const IdKey& o) const { return hi != o.hi ? hi < o.hi : lo < o.lo; }
+};
+
 }  // namespace
 
-RecentTraces::RecentTraces(const ingester::Ingester::RecentData& data, TraceShard shard) {
+RecentTraces::RecentTraces(const ingester::Ingester::RecentData& data, uint32_t bucket)
+    : bucket_(bucket) {
   struct Item {
-    uint32_t bucket;
+    IdKey key;
     uint32_t order;
-    model::TraceId id;
-    const ingester::TraceBuffer* buf;
+    const std::pair<model::TraceId, ingester::TraceBufferRef>* entry;
   };
-
   std::vector<Item> items;
-  items.reserve(data.buffers.size() / std::max<uint32_t>(1, shard.count) + 16);
-  auto add = [&items, shard](const model::TraceId& id, const ingester::TraceBuffer* buf) {
-    if (buf == nullptr || buf->data.empty()) {
-      return;
+  uint32_t begin = data.bucket_begin[bucket];
+  uint32_t end = data.bucket_begin[bucket + 1];
+  items.reserve(end - begin);
+  for (uint32_t i = begin; i < end; ++i) {
+    const auto& e = data.buffers[i];
+    if (e.second != nullptr && !e.second->data.empty()) {
+      items.push_back({IdKey(e.first), i, &e});
     }
-    uint32_t b = RecentColumnar::BucketOf(id);
-    if (RecentColumnar::InShard(b, shard)) {
-      items.push_back({b, static_cast<uint32_t>(items.size()), id, buf});
-    }
-  };
-  for (const auto& entry : data.buffers) {
-    add(entry.first, entry.second.get());
-  }
-  for (const auto& block : data.complete) {
-    block->traces.ForEach([&add](const model::TraceId& id, const ingester::OwnedTraceBuffer& t) {
-      add(id, t.get());
-    });
   }
   // Parts of one trace keep their order: live traces, head block, complete blocks.
   std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
-    if (a.bucket != b.bucket) {
-      return a.bucket < b.bucket;
+    if (a.key < b.key) {
+      return true;
     }
-    if (a.id != b.id) {
-      return a.id < b.id;
+    if (b.key < a.key) {
+      return false;
     }
     return a.order < b.order;
   });
   parts_.reserve(items.size());
-  bucket_begin_.assign(RecentColumnar::kBuckets + 1, 0);
+  traces_.reserve(items.size());
   for (size_t i = 0; i < items.size(); ++i) {
-    if (i == 0 || items[i].id != items[i - 1].id) {
-      traces_.push_back({items[i].id, static_cast<uint32_t>(parts_.size()), 0});
-      ++bucket_begin_[items[i].bucket + 1];
+    const model::TraceId& id = items[i].entry->first;
+    if (i == 0 || id != items[i - 1].entry->first) {
+      traces_.push_back({id, static_cast<uint32_t>(parts_.size()), 0});
     }
-    parts_.push_back(items[i].buf);
+    parts_.push_back(items[i].entry->second.get());
     ++traces_.back().n_parts;
-  }
-  for (uint32_t b = 0; b < RecentColumnar::kBuckets; ++b) {
-    bucket_begin_[b + 1] += bucket_begin_[b];
   }
 }
 
@@ -88,12 +89,13 @@ bool RecentColumnar::KeyOf(const RecentTraces& traces, const RecentTraces::Trace
   return true;
 }
 
-RecentColumnar::BucketView RecentColumnar::View(const RecentTraces& traces, uint32_t bucket,
+RecentColumnar::BucketView RecentColumnar::View(const RecentTraces& traces,
                                                 bool whole_segments) {
   BucketView out;
-  auto [begin, end] = traces.bucket(bucket);
   const std::vector<RecentTraces::Trace>& all = traces.traces();
-  Bucket& b = buckets_[bucket];
+  const auto begin = 0u;
+  const auto end = static_cast<uint32_t>(all.size());
+  Bucket& b = buckets_[traces.bucket()];
   std::lock_guard<std::mutex> lock(b.mu);
 
   std::vector<BucketView::Part> parts(b.segments.size());
@@ -162,7 +164,7 @@ RecentColumnar::BucketView RecentColumnar::View(const RecentTraces& traces, uint
     out.one_by_one.insert(out.one_by_one.end(), missing.begin(), missing.end());
   } else {
     std::sort(missing.begin(), missing.end(),
-              [&all](uint32_t x, uint32_t y) { return all[x].id < all[y].id; });
+              [&all](uint32_t x, uint32_t y) { return IdKey(all[x].id) < IdKey(all[y].id); });
     Encode(traces, missing, b, &out);
   }
   return out;

@@ -42,9 +42,9 @@ struct TraceShard {
   uint32_t count = 1;
 };
 
-// One job's share of recent data, grouped by trace: the parts of each trace (live traces,
-// head block, complete blocks in that order), traces ordered by bucket, then by ID. Holds
-// pointers into `data`, which must outlive it.
+// The traces of one bucket of recent data, each with its parts (live traces, head block,
+// complete blocks, in that order), ordered by trace ID. Holds pointers into `data`, which
+// must outlive it. REQUIRES: `data` grouped by bucket (Ingester::GroupByBucket).
 class RecentTraces {
  public:
   struct Trace {
@@ -53,24 +53,18 @@ class RecentTraces {
     uint32_t n_parts = 0;
   };
 
-  RecentTraces(const ingester::Ingester::RecentData& data, TraceShard shard);
+  RecentTraces(const ingester::Ingester::RecentData& data, uint32_t bucket);
 
+  uint32_t bucket() const { return bucket_; }
   const std::vector<Trace>& traces() const { return traces_; }
-
-  // [begin, end) of traces() in `bucket`.
-  std::pair<uint32_t, uint32_t> bucket(uint32_t b) const {
-    return {bucket_begin_[b], bucket_begin_[b + 1]};
-  }
-
   const ingester::TraceBuffer& part(uint32_t i) const { return *parts_[i]; }
-
   // The trace's fragments (tempopb.Trace each); false on corrupt framing.
   bool Fragments(const Trace& t, std::vector<ByteView>* out) const;
 
  private:
+  uint32_t bucket_;
   std::vector<Trace> traces_;
   std::vector<const ingester::TraceBuffer*> parts_;
-  std::vector<uint32_t> bucket_begin_;
 };
 
 class RecentColumnar {
@@ -110,10 +104,10 @@ class RecentColumnar {
   // in a bucket (fewer are cheaper to evaluate one by one; tests encode everything).
   explicit RecentColumnar(size_t min_encode = 8) : min_encode_(std::max<size_t>(1, min_encode)) {}
 
-  // The view of `bucket` for `traces`, encoding what is missing. With `whole_segments`, every
-  // segment returned is wholly current (tag queries read whole columns); otherwise segments
-  // at least half current are kept as they are.
-  BucketView View(const RecentTraces& traces, uint32_t bucket, bool whole_segments);
+  // The view of the bucket of `traces`, encoding what is missing. With `whole_segments`,
+  // every segment returned is wholly current (tag queries read whole columns); otherwise
+  // segments at least half current are kept as they are.
+  BucketView View(const RecentTraces& traces, bool whole_segments);
 
   // Bytes of encoded row groups held (for tests and the bench).
   size_t bytes() const;

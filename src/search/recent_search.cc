@@ -86,21 +86,29 @@ class Visitor {
 
 Status VisitRecent(const ingester::Ingester::RecentData& data, const RecentVisit& visit,
                    JobMetrics* metrics, TraceShard shard) {
-  RecentTraces traces(data, shard);
-  Visitor v(traces, visit, metrics);
-  bool more = true;
-  if (data.columnar == nullptr) {
-    for (uint32_t i = 0; i < traces.traces().size() && more; ++i) {
-      VV_RETURN_IF_ERROR(v.Trace(i, &more));
-    }
-    return Status::Ok();
+  const ingester::Ingester::RecentData* grouped = &data;
+  ingester::Ingester::RecentData copy;
+  if (data.bucket_begin.size() != RecentColumnar::kBuckets + 1) {
+    copy = data;  // built by hand (tests): group it here
+    ingester::Ingester::GroupByBucket(&copy);
+    grouped = &copy;
   }
+  bool more = true;
+  // Bucket by bucket, so that a search that reaches its limit early reads little.
   for (uint32_t b = 0; b < RecentColumnar::kBuckets && more; ++b) {
     if (!RecentColumnar::InShard(b, shard)) {
       continue;
     }
+    RecentTraces traces(*grouped, b);
+    Visitor v(traces, visit, metrics);
+    if (data.columnar == nullptr) {
+      for (uint32_t i = 0; i < traces.traces().size() && more; ++i) {
+        VV_RETURN_IF_ERROR(v.Trace(i, &more));
+      }
+      continue;
+    }
     RecentColumnar::BucketView view =
-        data.columnar->View(traces, b, static_cast<bool>(visit.segment));
+        data.columnar->View(traces, static_cast<bool>(visit.segment));
     for (const auto& part : view.segments) {
       VV_RETURN_IF_ERROR(v.Segment(part, &more));
       if (!more) {

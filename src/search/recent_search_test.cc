@@ -157,7 +157,9 @@ class Recent {
     for (const auto& entry : live_) {
       d.buffers.emplace_back(entry.first, entry.second.ref());
     }
-    d.complete.push_back(block_);
+    block_->traces.ForEach([&d](const model::TraceId& id, const OwnedTraceBuffer& t) {
+      d.buffers.emplace_back(id, t.ref());
+    });
     d.columnar = std::move(columnar);
     return d;
   }

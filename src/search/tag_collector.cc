@@ -2,6 +2,8 @@
 
 #include <bit>
 
+#include <absl/container/flat_hash_set.h>
+
 #include "block/row_group_format.h"
 #include "block/row_group_reader.h"
 #include "opentelemetry/proto/common/v1/common.pb.h"
@@ -152,8 +154,37 @@ void TagNames::Add(TagScope s, std::string_view name) {
     return;
   }
   std::lock_guard<std::mutex> lock(mu_);
+  AddLocked(s, name);
+}
+
+void TagNames::AddAll(TagScope s, const std::vector<std::string_view>& names) {
+  if (Full() || names.empty()) {
+    return;
+  }
+  // Names read from a row group are views into its dictionaries: one name is mostly the same
+  // bytes each time. Once a view's name is known to be held, its repeats skip the set lookup
+  // (which would find it) but not the limit checks, so the result is Add()'s for each name.
+  absl::flat_hash_set<std::pair<const char*, size_t>> held;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (std::string_view name : names) {
+    if (Full()) {
+      return;
+    }
+    if (held.contains({name.data(), name.size()})) {
+      if (!LimitReached(s, name)) {
+        ++stale_[merged_ ? 0 : static_cast<int>(s)];
+      }
+      continue;
+    }
+    if (AddLocked(s, name)) {
+      held.insert({name.data(), name.size()});
+    }
+  }
+}
+
+bool TagNames::LimitReached(TagScope s, std::string_view name) {
   const int i = merged_ ? 0 : static_cast<int>(s);
-  auto& set = merged_ ? all_ : names_[static_cast<int>(s)];
+  const auto& set = merged_ ? all_ : names_[static_cast<int>(s)];
   const auto len = static_cast<int64_t>(name.size());
   // v1's single collector stops at >= the byte limit, v2's scoped one past it.
   const bool over_bytes =
@@ -162,18 +193,28 @@ void TagNames::Add(TagScope s, std::string_view name) {
   if (over_bytes || (limits_.max_values != 0 && set.size() >= limits_.max_values)
       || (limits_.max_stale != 0 && stale_[i] >= limits_.max_stale)) {
     full_ = true;
-    return;
+    return true;
   }
+  return false;
+}
+
+bool TagNames::AddLocked(TagScope s, std::string_view name) {
+  if (LimitReached(s, name)) {
+    return false;
+  }
+  const int i = merged_ ? 0 : static_cast<int>(s);
+  auto& set = merged_ ? all_ : names_[static_cast<int>(s)];
   if (set.find(name) != set.end()) {
     ++stale_[i];
-    return;
+    return true;
   }
   stale_[i] = 0;
-  bytes_ += len;
+  bytes_ += static_cast<int64_t>(name.size());
   set.emplace(name);
   if (merged_) {
     names_[static_cast<int>(s)].emplace(name);
   }
+  return true;
 }
 
 std::vector<std::string> TagNames::Sorted(TagScope s) const {
@@ -374,13 +415,15 @@ Status CollectRowGroupNames(block::RowGroupReader& rg, const ScopeSet& scopes, T
     }
     std::vector<std::vector<block::RowGroupReader::Attribute>> attrs;
     VV_RETURN_IF_ERROR(rg.ReadAttributes(bs, 0, rows, &attrs));
+    std::vector<std::string_view> names;  // in order: the collector's limits count each
     for (const auto& row : attrs) {
       for (const auto& a : row) {
         if (a.type != block::AttrType::kOther || QueryableOther(a.str)) {
-          out->Add(ts, a.key);
+          names.push_back(a.key);
         }
       }
     }
+    out->AddAll(ts, names);
   }
   return Status::Ok();
 }

@@ -50,6 +50,8 @@ class TagNames {
   explicit TagNames(uint32_t limit_per_scope) : TagNames(CollectLimits{limit_per_scope}) {}
 
   void Add(TagScope s, std::string_view name);
+  // Add() for each name in order, under one lock (a row group's names at once).
+  void AddAll(TagScope s, const std::vector<std::string_view>& names);
   std::vector<std::string> Sorted(TagScope s) const;
   // Every scope's names, merged and sorted.
   std::vector<std::string> All() const;
@@ -61,6 +63,11 @@ class TagNames {
   bool merged() const { return merged_; }
 
  private:
+  // Add's work; true when `name` is held afterwards. REQUIRES: mu_ held.
+  bool AddLocked(TagScope s, std::string_view name);
+  // Whether a limit stops the collection before `name` (setting full_). REQUIRES: mu_ held.
+  bool LimitReached(TagScope s, std::string_view name);
+
   const CollectLimits limits_;
   const bool merged_;
   std::atomic<bool> full_{false};
