@@ -22,7 +22,7 @@ namespace vivace::frontend {
 namespace {
 
 // Recent data is split across jobs once it holds about this many traces per job.
-constexpr size_t kRecentTracesPerJob = 10000;
+constexpr size_t kRecentTracesPerJob = 2000;
 
 // Everything the jobs of one query share; owned jointly by the caller and the helper tasks,
 // since a helper may start after the query has finished.
