@@ -27,7 +27,7 @@ namespace vivace::block {
 inline constexpr char kFormatName[] = "vvc1";
 inline constexpr char kDataMagic[8] = {'V', 'V', 'C', 'D', 'A', 'T', 'A', '1'};
 inline constexpr char kIndexMagic[8] = {'V', 'V', 'C', 'I', 'D', 'X', '0', '1'};
-inline constexpr uint32_t kBlockVersion = 2;
+inline constexpr uint32_t kBlockVersion = 3;
 inline constexpr size_t kDataHeaderSize = 16;
 inline constexpr size_t kDataTrailerSize = 16;
 inline constexpr size_t kIndexHeaderSize = 20;

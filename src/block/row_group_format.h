@@ -26,7 +26,7 @@
 namespace vivace::block {
 
 inline constexpr char kRowGroupMagic[4] = {'V', 'V', 'R', 'G'};
-inline constexpr uint8_t kRowGroupVersion = 2;
+inline constexpr uint8_t kRowGroupVersion = 3;
 inline constexpr size_t kRowGroupPrefixBytes = 20;
 inline constexpr uint8_t kChunkDict = 1;  // values are codes into the chunk's dictionary
 inline constexpr uint32_t kMaxRows = 1u << 30;

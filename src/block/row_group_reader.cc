@@ -680,6 +680,33 @@ Result<std::optional<uint32_t>> RowGroupReader::FindTrace(const model::TraceId& 
 }
 
 Status RowGroupReader::VerifyAllPages() {
+  VV_RETURN_IF_ERROR(VerifyPages());
+  // trace.span_end is the composition of the three CSR steps (scans read it alone).
+  auto col = [](Col c) { return static_cast<uint16_t>(c); };
+  std::vector<uint64_t> trace_rs;
+  std::vector<uint64_t> rs_ss;
+  std::vector<uint64_t> ss_span;
+  std::vector<uint64_t> span_end;
+  VV_RETURN_IF_ERROR(ReadU64(col(Col::kTraceRsEnd), 0, rows(Table::kTrace), &trace_rs));
+  VV_RETURN_IF_ERROR(ReadU64(col(Col::kRsSsEnd), 0, rows(Table::kResourceSpans), &rs_ss));
+  VV_RETURN_IF_ERROR(ReadU64(col(Col::kSsSpanEnd), 0, rows(Table::kScopeSpans), &ss_span));
+  VV_RETURN_IF_ERROR(ReadU64(col(Col::kTraceSpanEnd), 0, rows(Table::kTrace), &span_end));
+  for (size_t t = 0; t < trace_rs.size(); ++t) {
+    const uint64_t rs = trace_rs[t];
+    const uint64_t ss = rs == 0 ? 0 : (rs <= rs_ss.size() ? rs_ss[rs - 1] : UINT64_MAX);
+    const uint64_t spans =
+        ss == 0 ? 0 : (ss <= ss_span.size() ? ss_span[ss - 1] : UINT64_MAX - 1);
+    if (spans != span_end[t]) {
+      return Corrupt(fmt::format("trace.span_end of trace {} disagrees with its scope_spans", t));
+    }
+  }
+  if (!span_end.empty() && span_end.back() != rows(Table::kSpan)) {
+    return Corrupt("trace.span_end does not end at the last span");
+  }
+  return Status::Ok();
+}
+
+Status RowGroupReader::VerifyPages() {
   for (size_t ci = 0; ci < header_.chunks.size(); ++ci) {
     const ChunkDesc& c = Chunk(ci);
     if (c.flags & kChunkDict) {

@@ -139,7 +139,8 @@ class RowGroupReader {
   Result<std::string_view> ResourceBytes(uint32_t row);
   Result<std::string_view> ScopeBytes(uint32_t row);
 
-  // Decodes every page of every chunk (checksums and encodings): for `verify`.
+  // Decodes every page of every chunk (checksums and encodings) and checks that
+  // trace.span_end agrees with the CSR columns: for `verify`.
   Status VerifyAllPages();
 
  private:
@@ -159,6 +160,8 @@ class RowGroupReader {
   };
 
   RowGroupReader();
+  // VerifyAllPages' page decoding.
+  Status VerifyPages();
   // chunk_index_ and the per-chunk caches, once header_ is parsed.
   void IndexChunks();
   // Chunk `ci` of the header with its page index materialized.

@@ -8,6 +8,7 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
+#include "block/column_builder.h"
 #include "block/decoded_row_group.h"
 #include "block/row_group_reader.h"
 #include "block/row_group_writer.h"
@@ -623,6 +624,70 @@ TEST(RowGroupTest, HeaderFirstReaderFetchesChunksOnDemand) {
     EXPECT_EQ((*failing)->ReadU64(dur, 0, 1, &c).code(), Code::kUnavailable);
     EXPECT_EQ((*failing)->ReadTrace(0).status().code(), Code::kUnavailable);
   }
+}
+
+// trace.span_end repeats the three CSR steps: a row group whose copy disagrees (checksums and
+// structure intact) fails where both are read: rebuilding the trace, and verification.
+TEST(RowGroupTest, TraceSpanEndMustAgreeWithTheStructure) {
+  TraceGen gen(11, false);
+  RowGroupWriterOptions options;
+  options.compression.codec = Codec::kNone;
+  RowGroupWriter w(options);
+  for (int i = 0; i < 8; ++i) {
+    std::string id = Id(static_cast<uint64_t>(i) + 1);
+    ASSERT_TRUE(
+        w.AddTrace(model::TraceId::FromBytes(id), gen.Trace(id, Id(99)).SerializeAsString()).ok());
+  }
+  RowGroupSummary summary;
+  const std::string rg = w.Finish(&summary);
+  auto reader = RowGroupReader::Open(rg);
+  ASSERT_TRUE(reader.ok());
+  ASSERT_TRUE((*reader)->VerifyAllPages().ok());
+  const uint16_t col = static_cast<uint16_t>(Col::kTraceSpanEnd);
+  std::vector<uint64_t> ends;
+  ASSERT_TRUE((*reader)->ReadU64(col, 0, 8, &ends).ok());
+  ASSERT_EQ(ends.back(), (*reader)->rows(Table::kSpan));
+  ASSERT_LT(ends[0], ends[1]);
+  // Rewrites the row group with `forged` as trace.span_end, all else unchanged.
+  auto forge = [&](const std::vector<uint64_t>& forged) {
+    auto parts = SplitRowGroup(ByteView(rg));
+    EXPECT_TRUE(parts.ok());
+    auto h = DecodeRowGroupHeader(ByteView(parts->raw_header), parts->chunks.size());
+    EXPECT_TRUE(h.ok());
+    std::string area;
+    for (ChunkDesc& c : h->chunks) {
+      if (c.column == col) {
+        const uint32_t page_rows = c.page_rows;
+        c = EncodeU64Chunk(col, forged, DensePages(forged.size(), page_rows),
+                           PageCompression{Codec::kNone, 0}, &area);
+        c.page_rows = page_rows;
+        continue;
+      }
+      const uint32_t at = static_cast<uint32_t>(area.size());
+      area.append(parts->chunks.str().substr(c.offset, c.length));
+      c.offset = at;
+    }
+    return AssembleRowGroup(EncodeRowGroupHeader(*h), area, false);
+  };
+  std::vector<uint64_t> first = ends;
+  first[0] += 1;  // trace 0 claims one span of trace 1
+  const std::string bad_first = forge(first);
+  auto r1 = RowGroupReader::Open(bad_first);
+  ASSERT_TRUE(r1.ok()) << r1.status().ToString();
+  EXPECT_EQ((*r1)->ReadTrace(0).status().code(), Code::kDataLoss);
+  EXPECT_EQ((*r1)->ReadTrace(1).status().code(), Code::kDataLoss);
+  EXPECT_TRUE((*r1)->ReadTrace(2).ok());
+  EXPECT_EQ((*r1)->VerifyAllPages().code(), Code::kDataLoss);
+  std::vector<uint64_t> last = ends;
+  last.back() -= 1;  // the last span belongs to no trace
+  auto r2 = RowGroupReader::Open(forge(last));
+  ASSERT_TRUE(r2.ok());
+  EXPECT_EQ((*r2)->ReadTrace(7).status().code(), Code::kDataLoss);
+  EXPECT_EQ((*r2)->VerifyAllPages().code(), Code::kDataLoss);
+  // The unforged copy reads back.
+  auto same = RowGroupReader::Open(forge(ends));
+  ASSERT_TRUE(same.ok());
+  EXPECT_TRUE((*same)->VerifyAllPages().ok());
 }
 
 TEST(RowGroupTest, CorruptionIsDetected) {

@@ -31,7 +31,8 @@ uint64_t ZigZag(int64_t v) {
 // The columns that map rows to their parents and shared rows: every span-level scan reads
 // them (RowGroupWriterOptions::compress_scan_pages).
 constexpr bool IsStructureColumn(uint16_t id) {
-  return id == C(Col::kTraceRsEnd) || id == C(Col::kRsResource) || id == C(Col::kRsSsEnd)
+  return id == C(Col::kTraceRsEnd) || id == C(Col::kTraceSpanEnd) || id == C(Col::kRsResource)
+         || id == C(Col::kRsSsEnd)
          || id == C(Col::kSsScope) || id == C(Col::kSsSpanEnd) || id == C(Col::kSpanEventEnd)
          || id == C(Col::kSpanLinkEnd);
 }
@@ -735,6 +736,20 @@ std::string RowGroupWriter::Finish(RowGroupSummary* summary) {
   const PageCompression comp = st.options.compression;
   const PageCompression scan_comp =
       st.options.compress_scan_pages ? comp : PageCompression{Codec::kNone, 0};
+  // trace.span_end from the three CSR steps (trace -> resource_spans -> scope_spans -> span),
+  // so that it holds however the structure columns were filled.
+  {
+    const std::vector<uint64_t>& trace_rs = st.u64[C(Col::kTraceRsEnd)];
+    const std::vector<uint64_t>& rs_ss = st.u64[C(Col::kRsSsEnd)];
+    const std::vector<uint64_t>& ss_span = st.u64[C(Col::kSsSpanEnd)];
+    std::vector<uint64_t>& span_end = st.u64[C(Col::kTraceSpanEnd)];
+    span_end.clear();
+    span_end.reserve(trace_rs.size());
+    for (uint64_t rs : trace_rs) {
+      const uint64_t ss = rs == 0 ? 0 : rs_ss[rs - 1];
+      span_end.push_back(ss == 0 ? 0 : ss_span[ss - 1]);
+    }
+  }
   std::string data;
   std::vector<ChunkDesc>& chunks = header.chunks;
   for (uint16_t id = 0; id < static_cast<uint16_t>(Col::kFixedCount); ++id) {

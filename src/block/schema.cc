@@ -60,6 +60,7 @@ constexpr Entry kFixed[] = {
     {Col::kLinkDropped, {Table::kLink, Kind::kU64, "link.dropped_attributes"}},
     {Col::kLinkFlags, {Table::kLink, Kind::kU64, "link.flags"}},
     {Col::kLinkExtra, {Table::kLink, Kind::kBytes, "link.extra"}},
+    {Col::kTraceSpanEnd, {Table::kTrace, Kind::kU64, "trace.span_end"}},
 };
 
 constexpr Kind kGenericKinds[kAttrTypes] = {Kind::kString, Kind::kU64, Kind::kF64, Kind::kU64,

@@ -110,7 +110,9 @@ enum class Col : uint16_t {
   kLinkDropped = 45,
   kLinkFlags = 46,
   kLinkExtra = 47,  // bytes: link fields stored verbatim (unknown, odd-length IDs)
-  kFixedCount = 48,
+  // trace, again (version 3)
+  kTraceSpanEnd = 48,  // CSR into span: the trace's spans directly (= the three CSR steps)
+  kFixedCount = 49,
 };
 
 // Attribute columns of a scope: base + AttrCol.

@@ -191,8 +191,17 @@ Result<std::string> RowGroupReader::ReadTrace(uint32_t t) {
   VV_RETURN_IF_ERROR(ReadStringViews(C(Col::kSsSchemaUrl), sb, sn, &ss_schema));
   VV_RETURN_IF_ERROR(ReadCsr(r, C(Col::kSsSpanEnd), sb, sn, rows(Table::kSpan), &pb, &span_end));
 
-  // Spans.
+  // Spans: trace.span_end must name the same rows (scans trust it).
   const uint32_t pn = RunEnd(pb, span_end) - pb;
+  {
+    uint32_t tb = 0;
+    std::vector<uint64_t> trace_span_end;
+    VV_RETURN_IF_ERROR(
+        ReadCsr(r, C(Col::kTraceSpanEnd), t, 1, rows(Table::kSpan), &tb, &trace_span_end));
+    if (tb != pb || RunEnd(tb, trace_span_end) != pb + pn) {
+      return Corrupt("trace.span_end disagrees with the trace's scope_spans");
+    }
+  }
   std::string span_ids;
   std::string parent_ext;
   std::vector<uint64_t> parent, kind, status_code, start_rel, duration, flags, dropped_attrs,

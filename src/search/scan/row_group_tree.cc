@@ -79,9 +79,15 @@ Status RowGroupTree::Load(block::RowGroupReader& rg, bool resources, bool scopes
   out->n_spans = rg.rows(Table::kSpan);
   const uint32_t n_rs = rg.rows(Table::kResourceSpans);
   const uint32_t n_ss = rg.rows(Table::kScopeSpans);
-  VV_RETURN_IF_ERROR(ReadEnds(rg, Col::kTraceRsEnd, out->n_traces, n_rs, stats, &out->trace_rs));
-  VV_RETURN_IF_ERROR(ReadEnds(rg, Col::kRsSsEnd, n_rs, n_ss, stats, &out->rs_ss));
-  VV_RETURN_IF_ERROR(ReadEnds(rg, Col::kSsSpanEnd, n_ss, out->n_spans, stats, &out->ss_span));
+  VV_RETURN_IF_ERROR(
+      ReadEnds(rg, Col::kTraceSpanEnd, out->n_traces, out->n_spans, stats, &out->trace_span));
+  if (out->trace_span.back() != out->n_spans) {
+    return Status::DataLoss("corrupt row group: trace.span_end does not end at the last span");
+  }
+  if (resources || scopes) {
+    VV_RETURN_IF_ERROR(ReadEnds(rg, Col::kRsSsEnd, n_rs, n_ss, stats, &out->rs_ss));
+    VV_RETURN_IF_ERROR(ReadEnds(rg, Col::kSsSpanEnd, n_ss, out->n_spans, stats, &out->ss_span));
+  }
   if (resources) {
     VV_RETURN_IF_ERROR(
         ReadRefs(rg, Col::kRsResource, n_rs, rg.rows(Table::kResource), stats, &out->rs_resource));
