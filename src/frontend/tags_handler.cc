@@ -366,6 +366,16 @@ net::HttpResponse ValuesResponse(const net::HttpRequest& request,
   return net::HttpResponse::Json(200, std::move(body));
 }
 
+// A request's parameters for `tenants`, checked against the tenants' limits: the one way both
+// tag endpoints read their parameters.
+Result<TagParams> ParseLimitedTagParams(const net::HttpRequest& request, bool v2,
+                                        const TagLimits& limits, std::vector<std::string> tenants) {
+  VV_ASSIGN_OR_RETURN(TagParams params, ParseTagParams(request, v2, limits.max_query_bytes));
+  params.tenants = std::move(tenants);
+  VV_RETURN_IF_ERROR(ApplyTenantLimits(limits, &params));
+  return params;
+}
+
 }  // namespace
 
 std::chrono::seconds MaxSearchDuration(const overrides::Overrides* overrides,
@@ -428,14 +438,9 @@ void TagsHandler::HandleNames(net::HttpRequest request, net::Responder respond, 
     respond(ErrorResponse(tenants.status()));
     return;
   }
-  auto params = ParseTagParams(request, v2, limits_.max_query_bytes);
+  auto params = ParseLimitedTagParams(request, v2, limits_, std::move(tenants).value());
   if (!params.ok()) {
     respond(ErrorResponse(params.status()));
-    return;
-  }
-  params->tenants = std::move(tenants).value();
-  if (Status s = ApplyTenantLimits(limits_, &*params); !s.ok()) {
-    respond(ErrorResponse(s));
     return;
   }
   auto work = [this, p = std::move(params).value(), request = std::move(request), respond, v2]() {
@@ -492,14 +497,9 @@ void TagsHandler::HandleValues(net::HttpRequest request, net::Responder respond,
     }
     attr = traceql::Attribute::Unscoped(tag);
   }
-  auto params = ParseTagParams(request, v2, limits_.max_query_bytes);
+  auto params = ParseLimitedTagParams(request, v2, limits_, std::move(tenants).value());
   if (!params.ok()) {
     respond(ErrorResponse(params.status()));
-    return;
-  }
-  params->tenants = std::move(tenants).value();
-  if (Status s = ApplyTenantLimits(limits_, &*params); !s.ok()) {
-    respond(ErrorResponse(s));
     return;
   }
   auto plan = search::PlanTagValues(params->conditions, attr, search::kDefaultMaxConditionGroups);
