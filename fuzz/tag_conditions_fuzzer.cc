@@ -24,7 +24,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::fprintf(stderr, "%zu groups over the limit\n", groups->size());
     std::abort();
   }
-  if (!groups->empty() && vivace::search::FilterOfGroups(*groups) == nullptr) {
+  // Strings holding a backtick do not print back (quirk 10, replicated): then no filter.
+  const bool backtick = in.find('`') != std::string_view::npos;
+  if (!groups->empty() && !backtick && vivace::search::FilterOfGroups(*groups) == nullptr) {
     std::fprintf(stderr, "conditions of %.*s do not compile\n", static_cast<int>(size), in.data());
     std::abort();
   }

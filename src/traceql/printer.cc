@@ -1,5 +1,7 @@
 #include "traceql/printer.h"
 
+#include <cstdint>
+
 #include <fmt/format.h>
 
 #include "traceql/go_compat.h"
@@ -99,7 +101,14 @@ std::string ToString(const Attribute& a) {
   return scope + att;
 }
 
-std::string ToString(const Static& s) { return s.Encode(true); }
+std::string ToString(const Static& s) {
+  // -9223372036854775808 lexes as the negation of an integer that does not fit in int64, so the
+  // smallest int prints as the keyword that parses back to it.
+  if (s.type() == StaticType::kInt && s.int_value() == INT64_MIN) {
+    return "minInt";
+  }
+  return s.Encode(true);
+}
 
 std::string ToString(const FieldExpr& e) {
   switch (e.kind) {
